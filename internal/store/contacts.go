@@ -39,6 +39,21 @@ type queries struct {
 	CheckpointsAll      string `query:"checkpoints-all"`
 	OnceInsert          string `query:"once-insert"`
 	OnceGet             string `query:"once-get"`
+	MessageInsert       string `query:"message-insert"`
+	MessageByID         string `query:"message-by-id"`
+	MessageByMsgID      string `query:"message-by-message-id"`
+	MessagesDue         string `query:"messages-due"`
+	MessagesInState     string `query:"messages-in-state"`
+	MessagesByContact   string `query:"messages-by-contact"`
+	MessageTransition   string `query:"message-transition"`
+	MessageSetPlanned   string `query:"message-set-planned"`
+	MessageSetLocation  string `query:"message-set-location"`
+	MessagePlannedIn    string `query:"message-planned-between"`
+	MessageCountBy      string `query:"message-count-by-state"`
+	MessageByLocation   string `query:"message-by-location"`
+	ThreadInsert        string `query:"thread-insert"`
+	ThreadContact       string `query:"thread-contact"`
+	ThreadContactFold   string `query:"thread-contact-fold"`
 }
 
 // Account returns the id of the account for a mailbox address, creating it.

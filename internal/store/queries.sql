@@ -90,3 +90,60 @@ ON CONFLICT (account_id, key) DO NOTHING;
 
 -- name: once-get
 SELECT result FROM once WHERE account_id = ? AND key = ?;
+
+-- name: message-insert
+INSERT INTO messages (account_id, contact_id, direction, kind, state, message_id, in_reply_to, refs, subject,
+                      from_addr, to_addr, raw, planned_at, next_attempt_at, attempts, sent_at, last_error,
+                      mailbox, uidvalidity, uid, classification, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id;
+
+-- name: message-by-id
+SELECT * FROM messages WHERE id = ?;
+
+-- name: message-by-message-id
+SELECT * FROM messages WHERE account_id = ? AND message_id = ?;
+
+-- name: messages-due
+SELECT * FROM messages
+WHERE account_id = ? AND direction = 'out' AND state = 'queued'
+  AND COALESCE(next_attempt_at, planned_at) <= ?
+ORDER BY COALESCE(next_attempt_at, planned_at), id
+LIMIT ?;
+
+-- name: messages-in-state
+SELECT * FROM messages WHERE account_id = ? AND state = ? ORDER BY id;
+
+-- name: messages-by-contact
+SELECT * FROM messages WHERE contact_id = ? ORDER BY created_at, id;
+
+-- name: message-transition
+UPDATE messages SET state = ?, attempts = ?, next_attempt_at = ?, sent_at = ?, last_error = ?, updated_at = ?
+WHERE id = ? AND state = ?;
+
+-- name: message-set-planned
+UPDATE messages SET planned_at = ?, updated_at = ? WHERE id = ?;
+
+-- name: message-set-location
+UPDATE messages SET mailbox = ?, uidvalidity = ?, uid = ?, updated_at = ? WHERE id = ?;
+
+-- name: message-planned-between
+SELECT COALESCE(sent_at, next_attempt_at, planned_at) FROM messages
+WHERE account_id = ? AND direction = 'out' AND kind = ? AND state IN ('queued', 'sending', 'in_flight', 'sent', 'in_doubt')
+  AND COALESCE(sent_at, next_attempt_at, planned_at) >= ? AND COALESCE(sent_at, next_attempt_at, planned_at) < ?;
+
+-- name: message-count-by-state
+SELECT state, COUNT(*) AS n FROM messages WHERE account_id = ? AND direction = 'out' GROUP BY state;
+
+-- name: message-by-location
+SELECT * FROM messages WHERE account_id = ? AND mailbox = ? AND uidvalidity = ? AND uid = ?;
+
+-- name: thread-insert
+INSERT INTO thread_ids (account_id, message_id, contact_id, source, created_at) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (account_id, message_id) DO NOTHING;
+
+-- name: thread-contact
+SELECT contact_id FROM thread_ids WHERE account_id = ? AND message_id = ?;
+
+-- name: thread-contact-fold
+SELECT contact_id FROM thread_ids WHERE account_id = ? AND LOWER(message_id) = LOWER(?);

@@ -121,4 +121,3 @@ func Must(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
-
