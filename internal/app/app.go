@@ -26,6 +26,7 @@ type App struct {
 	Account  int64
 	Contacts *contacts.Service
 
+	mail    *mailParts
 	closers []namedCloser
 }
 
@@ -52,6 +53,10 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	}
 	st, err := store.Open(ctx, cfg.Database, a.Clock)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.initMail(); err != nil {
+		st.Close()
 		return nil, err
 	}
 	a.Store = st
@@ -124,10 +129,8 @@ func (a *App) Status(ctx context.Context) (*Status, error) {
 	return st, err
 }
 
-// planner is filled in by the outreach scheduler.
-func (a *App) planner() contacts.Planner { return nil }
+func (a *App) planner() contacts.Planner { return outreachPlanner{a} }
 
 func (a *App) outboxCounts(ctx context.Context) (map[string]int, error) {
-	return map[string]int{}, nil
+	return a.Store.OutboxCounts(ctx, a.Account)
 }
-

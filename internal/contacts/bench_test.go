@@ -43,4 +43,3 @@ func BenchmarkImport100k(b *testing.B) {
 		})
 	}
 }
-

@@ -305,8 +305,12 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 				return sent, o.failed(ctx, m, se)
 			}
 		}
-		resp, err := conn.Send(ctx, m.FromAddr, m.ToAddr, m.Raw, func() error {
-			return o.Store.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgInFlight, Attempts: m.Attempts})
+		// A shutdown stops the batch between messages, never in the middle
+		// of one: cutting a transaction after DATA would leave it in doubt.
+		// The connection's own command timeouts still bound it.
+		sendCtx := context.WithoutCancel(ctx)
+		resp, err := conn.Send(sendCtx, m.FromAddr, m.ToAddr, m.Raw, func() error {
+			return o.Store.TransitionMessage(sendCtx, m, store.MsgUpdate{To: store.MsgInFlight, Attempts: m.Attempts})
 		})
 		if err != nil {
 			var se *SendError
@@ -315,7 +319,7 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 				// stays claimed and Recover puts it back.
 				return sent, err
 			}
-			if ferr := o.failed(ctx, m, se); ferr != nil {
+			if ferr := o.failed(context.WithoutCancel(ctx), m, se); ferr != nil {
 				return sent, ferr
 			}
 			if se.Code == 0 || se.Phase == PhaseDot {
@@ -324,7 +328,7 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 			}
 			continue
 		}
-		if err := o.delivered(ctx, m, resp); err != nil {
+		if err := o.delivered(context.WithoutCancel(ctx), m, resp); err != nil {
 			return sent, err
 		}
 		sent++

@@ -209,4 +209,3 @@ func (o *Outbox) ResolveInDoubt(ctx context.Context) (resolved int, err error) {
 	}
 	return resolved, nil
 }
-

@@ -171,9 +171,9 @@ func TestNextSlot(t *testing.T) {
 			now: wall(t, ny, "2026-11-24 11:29"), planned: []time.Time{wall(t, ny, "2026-11-24 11:29")},
 			want: wall(t, ny, "2026-11-25 09:00")},
 		{name: "unsorted planned times", recipient: ny,
-			now: wall(t, ny, "2026-11-24 09:00"),
+			now:     wall(t, ny, "2026-11-24 09:00"),
 			planned: []time.Time{wall(t, ny, "2026-11-24 09:02"), wall(t, ny, "2026-11-24 09:00"), wall(t, ny, "2026-11-24 09:04")},
-			want: wall(t, ny, "2026-11-24 09:06")},
+			want:    wall(t, ny, "2026-11-24 09:06")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			home := tc.home

@@ -1,0 +1,149 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"rapport/internal/mailbox"
+	"rapport/internal/outbox"
+)
+
+// RunOptions tune the daemon; zero values are the production defaults.
+type RunOptions struct {
+	// Tick is how often, on the app's clock, the outbox plans and sends.
+	Tick time.Duration
+	// Ready is called once the database and the IMAP login are known good
+	// (systemd's READY=1).
+	Ready func()
+	// Watchdog is called on every healthy loop (systemd's WATCHDOG=1).
+	Watchdog func()
+	// Wake, when it receives, runs a loop at once (tests, the demo).
+	Wake <-chan struct{}
+}
+
+// Daemon is the running part of rapport: the outbox and the inbox watcher.
+type Daemon struct {
+	a       *App
+	Outbox  *outbox.Outbox
+	Folders mailbox.Discovered
+	imapCfg mailbox.Config
+	sent    *outbox.IMAPSent
+}
+
+// NewDaemon resolves the secrets, logs in to IMAP to find the folders and
+// builds the outbox. It fails fast on a wrong password or missing folder.
+func (a *App) NewDaemon(ctx context.Context) (*Daemon, error) {
+	imapPW, smtpPW, err := a.secrets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	imapCfg, err := a.IMAPConfig(imapPW)
+	if err != nil {
+		return nil, err
+	}
+	smtpCfg, err := a.SMTPConfig(smtpPW)
+	if err != nil {
+		return nil, err
+	}
+	c, err := mailbox.Dial(ctx, imapCfg, a.Log)
+	if err != nil {
+		return nil, fmt.Errorf("imap login: %w", err)
+	}
+	found, err := c.DiscoverFolders(ctx)
+	c.Close()
+	if err != nil {
+		return nil, fmt.Errorf("imap folders: %w", err)
+	}
+	if found.Sent.Name == "" {
+		return nil, errors.New("imap: no Sent folder found; set imap.folders.sent")
+	}
+	d := &Daemon{a: a, Folders: found, imapCfg: imapCfg}
+	d.sent = &outbox.IMAPSent{Config: imapCfg, Folder: found.Sent.Name, Log: a.Log}
+	d.Outbox = a.NewOutbox(smtpCfg, d.sent)
+	return d, nil
+}
+
+// Run runs the daemon until ctx ends. Shutdown is two-phase: intake stops
+// at once, a send in progress finishes.
+func (d *Daemon) Run(ctx context.Context, opts RunOptions) error {
+	a := d.a
+	defer d.sent.Close()
+	if opts.Tick == 0 {
+		opts.Tick = 30 * time.Second
+	}
+	if err := d.Outbox.Recover(ctx); err != nil {
+		return err
+	}
+	a.Log.Info("rapport running", "account", a.Config.Me.Email, "sent", d.Folders.Sent.Name,
+		"drafts", d.Folders.Drafts.Name, "junk", d.Folders.Junk.Name)
+	if opts.Ready != nil {
+		opts.Ready()
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, 4)
+	for _, loop := range d.loops() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := loop(ctx, opts); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	var errs []error
+	for err := range errc {
+		errs = append(errs, err)
+	}
+	a.Log.Info("rapport stopped")
+	return errors.Join(errs...)
+}
+
+// loops are the daemon's independent loops; more join as features land.
+func (d *Daemon) loops() []func(context.Context, RunOptions) error {
+	return []func(context.Context, RunOptions) error{d.outboxLoop}
+}
+
+// outboxLoop resolves doubts, plans, sends and reconciles Sent every tick.
+// A failing step is logged and retried next tick; the loop only ends with ctx.
+func (d *Daemon) outboxLoop(ctx context.Context, opts RunOptions) error {
+	a := d.a
+	for {
+		if err := d.OutboxOnce(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			a.Log.Error("outbox", "err", err)
+		} else if opts.Watchdog != nil {
+			opts.Watchdog()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-a.Clock.After(opts.Tick):
+		case <-opts.Wake:
+		}
+	}
+}
+
+// OutboxOnce runs one outbox cycle.
+func (d *Daemon) OutboxOnce(ctx context.Context) error {
+	o := d.Outbox
+	if _, err := o.ResolveInDoubt(ctx); err != nil {
+		return fmt.Errorf("resolve in-doubt: %w", err)
+	}
+	if _, err := o.Plan(ctx); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	if _, err := o.SendDue(ctx); err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	if err := o.ReconcileSent(ctx); err != nil {
+		return fmt.Errorf("reconcile Sent: %w", err)
+	}
+	return nil
+}
