@@ -31,6 +31,12 @@ type Daemon struct {
 	Folders mailbox.Discovered
 	imapCfg mailbox.Config
 	sent    *outbox.IMAPSent
+
+	// Inbound handles what the watcher finds; OnApplied hears every change.
+	Inbound   *Inbound
+	OnApplied func(Applied)
+	Watch     WatchOptions
+	watcher   *mailbox.Watcher
 }
 
 // NewDaemon resolves the secrets, logs in to IMAP to find the folders and
@@ -52,8 +58,8 @@ func (a *App) NewDaemon(ctx context.Context) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("imap login: %w", err)
 	}
+	defer c.Close()
 	found, err := c.DiscoverFolders(ctx)
-	c.Close()
 	if err != nil {
 		return nil, fmt.Errorf("imap folders: %w", err)
 	}
@@ -61,6 +67,11 @@ func (a *App) NewDaemon(ctx context.Context) (*Daemon, error) {
 		return nil, errors.New("imap: no Sent folder found; set imap.folders.sent")
 	}
 	d := &Daemon{a: a, Folders: found, imapCfg: imapCfg}
+	for _, mb := range d.watched() {
+		if err := d.startCheckpoint(ctx, c, mb); err != nil {
+			return nil, err
+		}
+	}
 	d.sent = &outbox.IMAPSent{Config: imapCfg, Folder: found.Sent.Name, Log: a.Log}
 	d.Outbox = a.NewOutbox(smtpCfg, d.sent)
 	return d, nil
@@ -105,7 +116,64 @@ func (d *Daemon) Run(ctx context.Context, opts RunOptions) error {
 
 // loops are the daemon's independent loops; more join as features land.
 func (d *Daemon) loops() []func(context.Context, RunOptions) error {
-	return []func(context.Context, RunOptions) error{d.outboxLoop}
+	return []func(context.Context, RunOptions) error{d.outboxLoop, d.watchLoop}
+}
+
+// watched lists the mailboxes the watcher reads: INBOX (IDLE), then Sent
+// and Junk (polled).
+func (d *Daemon) watched() []string {
+	mbs := []string{"INBOX", d.Folders.Sent.Name}
+	if d.Folders.Junk.Name != "" {
+		mbs = append(mbs, d.Folders.Junk.Name)
+	}
+	return mbs
+}
+
+// startCheckpoint makes a first run start at the mailbox's current end: the
+// user's old mail is history, not replies to rapport.
+func (d *Daemon) startCheckpoint(ctx context.Context, c *mailbox.Conn, mb string) error {
+	a := d.a
+	v, _, err := a.Store.Checkpoint(ctx, a.Account, mb)
+	if err != nil || v != 0 {
+		return err
+	}
+	st, err := c.Status(ctx, mb)
+	if err != nil {
+		return fmt.Errorf("status %s: %w", mb, err)
+	}
+	last := uint32(0)
+	if st.UIDNext > 1 {
+		last = st.UIDNext - 1
+	}
+	a.Log.Info("first sync: starting after the mail already there", "mailbox", mb, "uidvalidity", st.UIDValidity, "last_uid", last)
+	return a.Store.SetCheckpoint(ctx, a.Account, mb, st.UIDValidity, last)
+}
+
+// WatchOptions tune the watcher (tests and the demo shorten the polls).
+type WatchOptions struct {
+	PollInterval time.Duration
+	IdleRestart  time.Duration
+}
+
+// watchLoop runs the IMAP watcher until ctx ends.
+func (d *Daemon) watchLoop(ctx context.Context, opts RunOptions) error {
+	a := d.a
+	d.Inbound = a.NewInbound(d.imapCfg, d.Folders.Sent.Name)
+	if d.OnApplied != nil {
+		d.Inbound.OnApplied = d.OnApplied
+	}
+	defer d.Inbound.Close()
+	var folders []string
+	for _, mb := range d.watched()[1:] {
+		folders = append(folders, mb)
+	}
+	w, err := mailbox.NewWatcher(mailbox.WatcherConfig{IMAP: d.imapCfg, Logger: a.Log.With("part", "watcher"), Clock: a.Clock,
+		Inbox: "INBOX", Folders: folders, PollInterval: d.Watch.PollInterval, IdleRestart: d.Watch.IdleRestart}, d.Inbound)
+	if err != nil {
+		return err
+	}
+	d.watcher = w
+	return w.Run(ctx)
 }
 
 // outboxLoop resolves doubts, plans, sends and reconciles Sent every tick.
