@@ -2,15 +2,36 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"syscall"
 
+	"github.com/emersion/go-imap/v2"
+
+	"rapport/internal/config"
 	"rapport/internal/mailbox"
 	"rapport/internal/outbox"
 )
 
+// CheckMail runs the checks of App.Check on a config alone, without opening
+// the database: `rapport init` uses it before any state exists.
+func CheckMail(ctx context.Context, cfg *config.Config, log *slog.Logger) ([]string, error) {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	a := &App{Config: cfg, Log: log}
+	return a.Check(ctx)
+}
+
 // Check verifies the passwords, the IMAP login and folders, and the SMTP
-// login. It returns a line per finding and an error naming every failure.
+// login. It returns a line per finding and an error naming every failure,
+// each with what to do about it where the cause is recognisable.
 func (a *App) Check(ctx context.Context) ([]string, error) {
 	var lines []string
 	var errs []error
@@ -27,7 +48,7 @@ func (a *App) Check(ctx context.Context) ([]string, error) {
 		if err != nil {
 			errs = append(errs, err)
 		} else if c, err := mailbox.Dial(ctx, cfg, a.Log); err != nil {
-			errs = append(errs, fmt.Errorf("imap %s:%d: %w", cfg.Host, cfg.Port, err))
+			errs = append(errs, withHint("imap", fmt.Errorf("imap %s:%d: %w", cfg.Host, cfg.Port, err)))
 		} else {
 			lines = append(lines, fmt.Sprintf("imap      ok (%s@%s:%d, %s)", cfg.Username, cfg.Host, cfg.Port, cfg.Security))
 			found, err := c.DiscoverFolders(ctx)
@@ -36,15 +57,18 @@ func (a *App) Check(ctx context.Context) ([]string, error) {
 				errs = append(errs, fmt.Errorf("imap folders: %w", err))
 			} else {
 				for _, f := range []struct {
-					role string
-					f    mailbox.Folder
-				}{{"sent", found.Sent}, {"drafts", found.Drafts}, {"junk", found.Junk}} {
-					if f.f.Found() {
+					role, label string
+					f           mailbox.Folder
+				}{{"sent", "Sent", found.Sent}, {"drafts", "Drafts", found.Drafts}, {"junk", "Junk", found.Junk}} {
+					switch {
+					case f.f.Found():
 						lines = append(lines, fmt.Sprintf("  %-7s %s (%s)", f.role, f.f.Name, f.f.Source))
-					} else if f.role == "junk" {
+					case f.role == "junk":
 						lines = append(lines, "  junk    not found (optional)")
-					} else {
-						errs = append(errs, fmt.Errorf("imap: no %s folder found; set imap.folders.%s", f.role, f.role))
+					default:
+						errs = append(errs, fmt.Errorf("imap: no %s folder found: no mailbox is marked \\%s and none has a usual %s name; "+
+							"set imap.folders.%s to the folder your mail client uses (the server has: %s)",
+							f.label, f.label, f.label, f.role, strings.Join(found.Mailboxes, ", ")))
 					}
 				}
 			}
@@ -55,11 +79,65 @@ func (a *App) Check(ctx context.Context) ([]string, error) {
 		if err != nil {
 			errs = append(errs, err)
 		} else if c, err := outbox.Dial(ctx, cfg); err != nil {
-			errs = append(errs, fmt.Errorf("smtp %s:%d: %w", cfg.Host, cfg.Port, err))
+			errs = append(errs, withHint("smtp", fmt.Errorf("smtp %s:%d: %w", cfg.Host, cfg.Port, err)))
 		} else {
 			c.Close()
 			lines = append(lines, fmt.Sprintf("smtp      ok (%s@%s:%d, %s)", cfg.Username, cfg.Host, cfg.Port, cfg.Security))
 		}
 	}
 	return lines, errors.Join(errs...)
+}
+
+// hinted is an error with advice for the user on the next line.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() + "\n    " + h.hint }
+func (h *hinted) Unwrap() error { return h.err }
+
+// withHint adds what to do about a connection or login failure to the
+// server configured under key ("imap" or "smtp"), when the cause is
+// recognisable.
+func withHint(key string, err error) error {
+	if h := hint(key, err); h != "" {
+		return &hinted{err: err, hint: h}
+	}
+	return err
+}
+
+func hint(key string, err error) string {
+	var (
+		unknownCA x509.UnknownAuthorityError
+		badHost   x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		record    tls.RecordHeaderError
+		dnsErr    *net.DNSError
+		imapErr   *imap.Error
+		sendErr   *outbox.SendError
+	)
+	switch {
+	case errors.As(err, &unknownCA):
+		return fmt.Sprintf("the server's certificate is not signed by an authority this system trusts; "+
+			"if the server uses its own CA or a self-signed certificate, set %s.ca_file to that CA certificate (PEM)", key)
+	case errors.As(err, &badHost) && badHost.Certificate != nil:
+		names := badHost.Certificate.DNSNames
+		return fmt.Sprintf("the server's certificate is not valid for %s.host %q; use a name it is valid for (%s)",
+			key, badHost.Host, strings.Join(names, ", "))
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return "the server's certificate has expired or is not valid yet (or this machine's clock is wrong)"
+	case errors.As(err, &record):
+		return fmt.Sprintf("the server did not answer with TLS: %s.security tls needs an implicit-TLS port (IMAP 993, SMTP 465); "+
+			"use security starttls for IMAP 143 or SMTP 587", key)
+	case errors.As(err, &imapErr) && (imapErr.Code == imap.ResponseCodeAuthenticationFailed || strings.Contains(err.Error(), ": login as ")),
+		errors.As(err, &sendErr) && sendErr.AuthFailed() && sendErr.Code != 0:
+		return fmt.Sprintf("the server refused the login: check %s.username and the password; "+
+			"Gmail, iCloud, Yahoo and Fastmail accept only an app password here, not your account password", key)
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return fmt.Sprintf("no such host: check %s.host", key)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("nothing answers on that port: check %s.host and %s.port", key, key)
+	}
+	return ""
 }

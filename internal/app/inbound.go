@@ -6,8 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"net/mail"
+	"strings"
 	"sync"
 
 	"rapport/internal/classify"

@@ -22,6 +22,9 @@ type RunOptions struct {
 	Watchdog func()
 	// Wake, when it receives, runs a loop at once (tests, the demo).
 	Wake <-chan struct{}
+	// WatchOnly runs only the inbox watcher; the caller drives the outbox
+	// and the lifecycle itself (the demo steps its clock that way).
+	WatchOnly bool
 }
 
 // Daemon is the running part of rapport: the outbox and the inbox watcher.
@@ -36,7 +39,9 @@ type Daemon struct {
 	Inbound   *Inbound
 	OnApplied func(Applied)
 	Watch     WatchOptions
-	watcher   *mailbox.Watcher
+	// watcherReady is closed once the watcher exists (SyncInbox waits).
+	watcherReady chan struct{}
+	watcher      *mailbox.Watcher
 }
 
 // NewDaemon resolves the secrets, logs in to IMAP to find the folders and
@@ -66,7 +71,7 @@ func (a *App) NewDaemon(ctx context.Context) (*Daemon, error) {
 	if found.Sent.Name == "" {
 		return nil, errors.New("imap: no Sent folder found; set imap.folders.sent")
 	}
-	d := &Daemon{a: a, Folders: found, imapCfg: imapCfg}
+	d := &Daemon{a: a, Folders: found, imapCfg: imapCfg, watcherReady: make(chan struct{})}
 	for _, mb := range d.watched() {
 		if err := d.startCheckpoint(ctx, c, mb); err != nil {
 			return nil, err
@@ -95,7 +100,11 @@ func (d *Daemon) Run(ctx context.Context, opts RunOptions) error {
 	}
 	var wg sync.WaitGroup
 	errc := make(chan error, 4)
-	for _, loop := range d.loops() {
+	loops := d.loops()
+	if opts.WatchOnly {
+		loops = []func(context.Context, RunOptions) error{d.watchLoop}
+	}
+	for _, loop := range loops {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -173,7 +182,19 @@ func (d *Daemon) watchLoop(ctx context.Context, opts RunOptions) error {
 		return err
 	}
 	d.watcher = w
+	close(d.watcherReady)
 	return w.Run(ctx)
+}
+
+// SyncInbox makes the running watcher catch up with every watched folder
+// and waits for it: stop means stop, so follow-ups run after a sync.
+func (d *Daemon) SyncInbox(ctx context.Context) error {
+	select {
+	case <-d.watcherReady:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return d.watcher.Sync(ctx)
 }
 
 // outboxLoop resolves doubts, plans, sends and reconciles Sent every tick.

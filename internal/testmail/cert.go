@@ -12,7 +12,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"testing"
 	"time"
 )
 
@@ -29,7 +28,7 @@ type Cert struct {
 }
 
 // NewCert makes a fresh ECDSA certificate valid for an hour.
-func NewCert(t testing.TB) *Cert {
+func NewCert(t TB) *Cert {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -76,11 +75,22 @@ func (c *Cert) Client() *tls.Config {
 
 // CAFile writes CAPEM to a file in a test temporary directory and returns
 // its path.
-func (c *Cert) CAFile(t testing.TB) string {
+func (c *Cert) CAFile(t interface {
+	TB
+	TempDir() string
+}) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(p, c.CAPEM, 0o600); err != nil {
 		t.Fatalf("write CA file: %v", err)
 	}
 	return p
+}
+
+// TB is the part of testing.TB the servers use. Tests pass their *testing.T;
+// the demo passes its own, so the same embedded servers serve both.
+type TB interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
 }

@@ -1,5 +1,6 @@
 // Package testmail runs real IMAP and SMTP servers in-process on loopback,
-// for fast integration tests of the code that talks to a user's mailbox.
+// for the demo and for fast integration tests of the code that talks to a
+// user's mailbox.
 //
 // The servers are go-imap's imapmemserver and go-smtp, wrapped to behave
 // like the providers rapport meets: SPECIAL-USE folders (or their absence),
@@ -19,7 +20,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -136,7 +136,7 @@ func WithIMAP4rev1Only() IMAPOption {
 
 // IMAP is an in-process IMAP server with one account.
 type IMAP struct {
-	t    testing.TB
+	t    TB
 	cfg  imapConfig
 	mem  *imapmemserver.Server
 	user *imapmemserver.User
@@ -153,7 +153,7 @@ type IMAP struct {
 
 // NewIMAP starts an IMAP server on 127.0.0.1:0 holding one account with
 // INBOX, Sent, Drafts and Junk. It stops when the test ends.
-func NewIMAP(t testing.TB, opts ...IMAPOption) *IMAP {
+func NewIMAP(t TB, opts ...IMAPOption) *IMAP {
 	t.Helper()
 	cfg := imapConfig{
 		user:     DefaultUser,

@@ -10,7 +10,6 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/emersion/go-sasl"
@@ -83,6 +82,13 @@ type smtpConfig struct {
 	deliver        []*IMAP
 	sentCopy       []*IMAP
 	failures       map[Phase]*failure
+	onAccept       func(Received)
+}
+
+// WithOnAccept calls fn, in its own goroutine, with every delivered
+// message: the demo's simulated contacts answer from there.
+func WithOnAccept(fn func(Received)) SMTPOption {
+	return func(c *smtpConfig) { c.onAccept = fn }
 }
 
 // SMTPOption configures NewSMTP.
@@ -124,7 +130,7 @@ func WithFailure(phase Phase, r Reply, times int) SMTPOption {
 
 // SMTP is an in-process submission server that records what it accepts.
 type SMTP struct {
-	t    testing.TB
+	t    TB
 	cfg  smtpConfig
 	srv  *smtp.Server
 	addr string
@@ -141,7 +147,7 @@ type SMTP struct {
 
 // NewSMTP starts an SMTP server on 127.0.0.1:0 that requires AUTH PLAIN
 // (allowed without TLS on loopback). It stops when the test ends.
-func NewSMTP(t testing.TB, opts ...SMTPOption) *SMTP {
+func NewSMTP(t TB, opts ...SMTPOption) *SMTP {
 	t.Helper()
 	cfg := smtpConfig{user: DefaultUser, password: DefaultPassword}
 	for _, o := range opts {
@@ -312,6 +318,9 @@ func (s *SMTP) accept(r Received) error {
 				}
 			}
 		}
+	}
+	if r.Delivered && s.cfg.onAccept != nil {
+		go s.cfg.onAccept(r)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
