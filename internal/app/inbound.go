@@ -9,6 +9,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"time"
 
 	"rapport/internal/classify"
 	"rapport/internal/contacts"
@@ -59,10 +60,58 @@ func (in *Inbound) Checkpoint(ctx context.Context, mb string) (uint32, uint32, e
 // UIDValidityChanged implements mailbox.Handler: every stored UID is void,
 // so the mailbox is rescanned from the start; messages already recorded
 // are recognised by Message-ID and not processed twice.
+//
+// The rescan also meets mail rapport never recorded on purpose: the
+// history a first run starts after, and mail that was about nobody when it
+// came. So it records a floor, the time of the last batch handled under the
+// old UIDVALIDITY less rescanMargin: during the rescan a message older than
+// that which concerns a contact only by address is history and skipped;
+// one threaded on rapport's mail is always processed.
 func (in *Inbound) UIDValidityChanged(ctx context.Context, mb string, old, new uint32) error {
-	in.a.Log.Warn("UIDVALIDITY changed: rescanning the mailbox (known messages are skipped by Message-ID)",
-		"mailbox", mb, "old", old, "new", new)
-	return in.a.Store.SetCheckpoint(ctx, in.a.Account, mb, new, 0)
+	a := in.a
+	floor := a.Clock.Now()
+	cps, err := a.Store.Checkpoints(ctx, a.Account)
+	if err != nil {
+		return err
+	}
+	for _, cp := range cps {
+		if cp.Mailbox == mb && cp.UIDValidity == old && !cp.UpdatedAt.IsZero() {
+			floor = cp.UpdatedAt
+		}
+	}
+	floor = floor.Add(-rescanMargin)
+	a.Log.Warn("UIDVALIDITY changed: rescanning the mailbox (known messages are skipped by Message-ID)",
+		"mailbox", mb, "old", old, "new", new, "history_before", floor)
+	return a.Store.WithTx(ctx, func(tx *store.Tx) error {
+		// Once: a second change to the same UIDVALIDITY keeps the first floor.
+		if _, err := tx.Once(ctx, a.Account, rescanKey(mb, new), floor.UTC().Format(time.RFC3339Nano)); err != nil {
+			return err
+		}
+		return tx.SetCheckpoint(ctx, a.Account, mb, new, 0)
+	})
+}
+
+// rescanMargin widens the rescan floor for the time between a header fetch
+// and its commit, and for skew between the server's clock (INTERNALDATE)
+// and rapport's.
+const rescanMargin = 24 * time.Hour
+
+func rescanKey(mb string, uidValidity uint32) string {
+	return fmt.Sprintf("rescan-floor/%s/%d", mb, uidValidity)
+}
+
+// historyFloor returns the rescan floor of mailbox under uidValidity, or
+// the zero time when it was not rescanned.
+func (in *Inbound) historyFloor(ctx context.Context, mb string, uidValidity uint32) (time.Time, error) {
+	v, ok, err := in.a.Store.OnceResult(ctx, in.a.Account, rescanKey(mb, uidValidity))
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("rescan floor of %s: %w", mb, err)
+	}
+	return t, nil
 }
 
 // processed is one message ready to apply.
@@ -81,13 +130,17 @@ func (in *Inbound) Handle(ctx context.Context, mb string, uidValidity uint32, ms
 		return nil
 	}
 	a := in.a
+	floor, err := in.historyFloor(ctx, mb, uidValidity)
+	if err != nil {
+		return err
+	}
 	var work []processed
 	for _, h := range msgs {
 		if h.Err != nil {
 			a.Log.Warn("skipping a message the server could not deliver intact", "mailbox", mb, "uid", h.UID, "err", h.Err)
 			continue
 		}
-		p, err := in.prepare(ctx, mb, h)
+		p, err := in.prepare(ctx, mb, h, floor)
 		if err != nil {
 			return err
 		}
@@ -96,7 +149,7 @@ func (in *Inbound) Handle(ctx context.Context, mb string, uidValidity uint32, ms
 		}
 	}
 	var applied []Applied
-	err := a.Store.WithTx(ctx, func(tx *store.Tx) error {
+	err = a.Store.WithTx(ctx, func(tx *store.Tx) error {
 		applied = applied[:0]
 		for _, p := range work {
 			ap, err := in.apply(ctx, tx, mb, uidValidity, p)
@@ -122,7 +175,9 @@ func (in *Inbound) Handle(ctx context.Context, mb string, uidValidity uint32, ms
 
 // prepare decides whether a message may concern a contact (from its
 // headers), and if so fetches its body and classifies it.
-func (in *Inbound) prepare(ctx context.Context, mb string, h mailbox.Header) (*processed, error) {
+//
+// floor, when set, is the rescan floor (see UIDValidityChanged).
+func (in *Inbound) prepare(ctx context.Context, mb string, h mailbox.Header, floor time.Time) (*processed, error) {
 	a := in.a
 	me := strings.ToLower(a.Config.Me.Email)
 	from := ""
@@ -135,15 +190,22 @@ func (in *Inbound) prepare(ctx context.Context, mb string, h mailbox.Header) (*p
 		sum := sha256.Sum256(h.Raw)
 		p.messageID = "no-message-id." + hex.EncodeToString(sum[:12]) + "@rapport.invalid"
 	}
-	// Already recorded (our own outbound mail seen in Sent, or a rescan).
-	if _, err := a.Store.MessageByMessageID(ctx, a.Account, p.messageID); err == nil {
-		return nil, nil
+	// Already recorded (our own outbound mail seen in Sent, or a rescan),
+	// unless it is one of our drafts that the user has now sent.
+	if m, err := a.Store.MessageByMessageID(ctx, a.Account, p.messageID); err == nil {
+		if !in.sentDraft(mb, m) {
+			return nil, nil
+		}
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	c, err := in.match(ctx, h, own)
+	c, byThread, err := in.match(ctx, h, own)
 	if err != nil {
 		return nil, err
+	}
+	history := !floor.IsZero() && !h.InternalDate.IsZero() && h.InternalDate.Before(floor)
+	if c != nil && !byThread && history {
+		return nil, nil // old mail from or to a contact, seen (or deliberately passed over) before the rescan
 	}
 	bounceLike := !own && (from == "" || strings.HasPrefix(from, "mailer-daemon@") || strings.HasPrefix(from, "postmaster@") ||
 		h.Get("X-Failed-Recipients") != "" || strings.Contains(strings.ToLower(h.Get("Content-Type")), "report"))
@@ -155,7 +217,7 @@ func (in *Inbound) prepare(ctx context.Context, mb string, h mailbox.Header) (*p
 			return nil, nil
 		}
 		p.contact = c
-		p.result = classify.Result{Kind: classify.KindOwn}
+		p.result = classify.Result{Kind: classify.KindOwn, Calendar: in.ownCalendar(ctx, mb, h)}
 		return p, nil
 	}
 	body, err := in.fetch(ctx, mb, h.UID)
@@ -170,9 +232,12 @@ func (in *Inbound) prepare(ctx context.Context, mb string, h mailbox.Header) (*p
 	p.result = classify.Classify(msg, classify.Context{Now: a.Clock.Now(), Loc: a.Config.Location(), Own: []string{me}})
 	if p.result.Kind == classify.KindBounce && p.result.Bounce != nil {
 		if c == nil || !strings.EqualFold(c.Email, from) {
-			if bc, err := in.bounceContact(ctx, p.result.Bounce); err != nil {
+			if bc, bcThread, err := in.bounceContact(ctx, p.result.Bounce); err != nil {
 				return nil, err
 			} else if bc != nil {
+				if !bcThread && history {
+					return nil, nil // an old bounce about the address, not about rapport's mail
+				}
 				c = bc
 			}
 		}
@@ -189,7 +254,8 @@ func (in *Inbound) prepare(ctx context.Context, mb string, h mailbox.Header) (*p
 
 // match finds the contact a message concerns: by thread (In-Reply-To,
 // References, X-Microsoft-Original-Message-ID) first, then by address.
-func (in *Inbound) match(ctx context.Context, h mailbox.Header, own bool) (*model.Contact, error) {
+// byThread reports a thread match.
+func (in *Inbound) match(ctx context.Context, h mailbox.Header, own bool) (c *model.Contact, byThread bool, err error) {
 	a := in.a
 	ids := append([]string{}, h.InReplyTo...)
 	for i := len(h.References) - 1; i >= 0; i-- {
@@ -201,10 +267,11 @@ func (in *Inbound) match(ctx context.Context, h mailbox.Header, own bool) (*mode
 	for _, id := range ids {
 		cid, err := a.Store.ThreadContact(ctx, a.Account, id)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if cid != 0 {
-			return a.Store.Contact(ctx, cid)
+			c, err := a.Store.Contact(ctx, cid)
+			return c, true, err
 		}
 	}
 	var addrs []*mail.Address
@@ -216,36 +283,39 @@ func (in *Inbound) match(ctx context.Context, h mailbox.Header, own bool) (*mode
 	for _, ad := range addrs {
 		c, err := a.Store.ContactByEmail(ctx, a.Account, classify.NormalizeAddress(ad.Address))
 		if err == nil {
-			return c, nil
+			return c, false, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return nil, nil
+	return nil, false, nil
 }
 
-func (in *Inbound) bounceContact(ctx context.Context, b *classify.Bounce) (*model.Contact, error) {
+// bounceContact finds the contact a bounce is about: by the original
+// Message-ID (byThread) first, then by the failed recipients.
+func (in *Inbound) bounceContact(ctx context.Context, b *classify.Bounce) (c *model.Contact, byThread bool, err error) {
 	a := in.a
 	if b.OriginalMessageID != "" {
 		cid, err := a.Store.ThreadContact(ctx, a.Account, b.OriginalMessageID)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if cid != 0 {
-			return a.Store.Contact(ctx, cid)
+			c, err := a.Store.Contact(ctx, cid)
+			return c, true, err
 		}
 	}
 	for _, r := range b.Recipients {
 		c, err := a.Store.ContactByEmail(ctx, a.Account, r.Addr)
 		if err == nil {
-			return c, nil
+			return c, false, nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return nil, nil
+	return nil, false, nil
 }
 
 // fetch reads a body over the handler's own connection (the watcher's is
@@ -264,6 +334,15 @@ func (in *Inbound) fetch(ctx context.Context, mb string, uid uint32) ([]byte, er
 		in.conn = c
 	}
 	b, err := in.conn.FetchBody(ctx, mb, uid, in.MaxBody)
+	if errors.Is(err, mailbox.ErrNotFound) {
+		// This connection keeps the mailbox examined between messages,
+		// and a server with per-session views (Dovecot) shows it mail that
+		// arrived since only after a command that syncs the view: a reply
+		// the watcher just saw over IDLE is "not found" here until NOOP.
+		if err = in.conn.Noop(ctx); err == nil {
+			b, err = in.conn.FetchBody(ctx, mb, uid, in.MaxBody)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fetch body %s/%d: %w", mb, uid, err)
 	}
@@ -286,7 +365,8 @@ func (in *Inbound) Close() error {
 func (in *Inbound) apply(ctx context.Context, tx *store.Tx, mb string, uidValidity uint32, p processed) (*Applied, error) {
 	a := in.a
 	// Re-read inside the transaction: the state may have moved.
-	if _, err := tx.MessageByMessageID(ctx, a.Account, p.messageID); err == nil {
+	draft, err := tx.MessageByMessageID(ctx, a.Account, p.messageID)
+	if err == nil && !in.sentDraft(mb, draft) {
 		return nil, nil
 	}
 	c, err := tx.Contact(ctx, p.contact.ID)
@@ -312,7 +392,11 @@ func (in *Inbound) apply(ctx context.Context, tx *store.Tx, mb string, uidValidi
 	if len(p.h.From) > 0 {
 		from = p.h.From[0].Address
 	}
-	if _, err := tx.InsertMessage(ctx, a.Account, store.NewMessage{ContactID: c.ID, Direction: dir, Kind: kind, State: state,
+	if in.sentDraft(mb, draft) {
+		if err := draftSent(ctx, tx, draft, mb, uidValidity, p.h, now); err != nil {
+			return nil, err
+		}
+	} else if _, err := tx.InsertMessage(ctx, a.Account, store.NewMessage{ContactID: c.ID, Direction: dir, Kind: kind, State: state,
 		MessageID: p.messageID, Subject: p.h.Subject, From: from, To: c.Email, SentAt: p.h.Date,
 		InReplyTo: strings.Join(p.h.InReplyTo, " "), Refs: strings.Join(p.h.References, " "),
 		Mailbox: mb, UIDValidity: uidValidity, UID: p.h.UID, Class: class}); err != nil {
@@ -323,6 +407,9 @@ func (in *Inbound) apply(ctx context.Context, tx *store.Tx, mb string, uidValidi
 	}
 	before := c.Status
 	if err := ApplyDecision(ctx, tx, a.Contacts, c, d, p.messageID); err != nil {
+		return nil, err
+	}
+	if err := in.meetingsFrom(ctx, tx, c, p, d); err != nil {
 		return nil, err
 	}
 	return &Applied{Contact: c, From: before, Decision: d, Result: p.result, MessageID: p.messageID, Mailbox: mb}, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"rapport/internal/classify"
 	"rapport/internal/compose"
 	"rapport/internal/config"
 	"rapport/internal/mailbox"
@@ -87,21 +88,43 @@ func (a *App) Data(ctx context.Context, kind string, c *model.Contact, date time
 	for _, o := range schedule.MeetingOptions(date.In(a.Config.Location()), a.mail.avail, a.mail.calendar, 2) {
 		d.Options = append(d.Options, o.Human())
 	}
-	if kind != outbox.KindOutreach {
+	if kind != outbox.KindOutreach && !compose.Kind(kind).ToOwner() {
 		msgs, err := a.Store.MessagesByContact(ctx, c.ID)
 		if err != nil {
 			return d, err
 		}
-		for _, m := range msgs {
-			if m.Direction == store.Out && m.Kind == outbox.KindOutreach && m.State == store.MsgSent {
-				d.Thread.Subject = m.Subject
-			}
-			if m.State == store.MsgSent || m.Direction == store.In {
-				d.Thread.MessageIDs = append(d.Thread.MessageIDs, m.MessageID)
-			}
-		}
+		d.Thread = threadOf(kind, msgs)
+	}
+	if err := a.lifecycleData(ctx, kind, c, &d); err != nil {
+		return d, err
 	}
 	return d, nil
+}
+
+// threadOf is the conversation a message of kind replies to. A follow-up
+// threads on what the user sent (the outreach, earlier follow-ups that
+// went, their own replies), never on an auto-reply or a bounce; other
+// mail to the contact also threads on what the contact wrote. Drafts that
+// were never sent are not part of the thread. Mail to the owner has none.
+func threadOf(kind string, msgs []*store.Message) compose.Thread {
+	var t compose.Thread
+	for _, m := range msgs {
+		if compose.Kind(m.Kind).ToOwner() || m.Kind == outbox.KindConfirmation {
+			continue // about the contact, but mail to the owner
+		}
+		if m.Direction == store.Out && m.State == store.MsgSent && (t.Subject == "" || m.Kind == outbox.KindOutreach) {
+			t.Subject = m.Subject // the outreach's, else the first the user sent
+		}
+		switch {
+		case m.Direction == store.Out && m.State == store.MsgSent:
+		case m.Direction == store.In && kind != outbox.KindFollowup &&
+			m.Kind != string(classify.KindBounce) && m.Kind != string(classify.KindAutoReply):
+		default:
+			continue
+		}
+		t.MessageIDs = append(t.MessageIDs, m.MessageID)
+	}
+	return t
 }
 
 // Render builds the exact message of a kind for a contact; it is the

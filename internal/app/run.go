@@ -125,7 +125,7 @@ func (d *Daemon) Run(ctx context.Context, opts RunOptions) error {
 
 // loops are the daemon's independent loops; more join as features land.
 func (d *Daemon) loops() []func(context.Context, RunOptions) error {
-	return []func(context.Context, RunOptions) error{d.outboxLoop, d.watchLoop}
+	return []func(context.Context, RunOptions) error{d.outboxLoop, d.watchLoop, d.lifecycleLoop}
 }
 
 // watched lists the mailboxes the watcher reads: INBOX (IDLE), then Sent

@@ -19,7 +19,7 @@ var outOfOfficeSubjectRe = regexp.MustCompile(`(?i)\bis (?:currently )?out of (?
 
 // oofBodyRe: out-of-office wording, only used together with a weak header
 // signal because humans write "I was out of the office last week" too.
-var oofBodyRe = regexp.MustCompile(`(?i)\b(?:i am|i'm|i will be|i'll be|currently)\s+(?:currently\s+)?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|away|travell?ing)\b|limited access to (?:my )?e-?mail|\bbin (?:derzeit |aktuell |bis )?(?:nicht im büro|abwesend|außer haus|im urlaub)|je suis (?:actuellement )?(?:absente?|en congés?)|estoy (?:fuera de la oficina|de vacaciones|ausente)|ben (?:momenteel |tot )?(?:afwezig|niet op kantoor|met vakantie)`)
+var oofBodyRe = mustFast(`(?i)\b(?:i am|i'm|i will be|i'll be|currently)\s+(?:currently\s+)?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|away|travell?ing)\b|limited access to (?:my )?e-?mail|\bbin (?:derzeit |aktuell |bis )?(?:nicht im büro|abwesend|außer haus|im urlaub)|je suis (?:actuellement )?(?:absente?|en congés?)|estoy (?:fuera de la oficina|de vacaciones|ausente)|ben (?:momenteel |tot )?(?:afwezig|niet op kantoor|met vakantie)`)
 
 var noreplyRe = regexp.MustCompile(`^(?:no-?reply|do-?not-?reply|donotreply|no_reply|notifications?|mailer|auto-?confirm|automated)[@+.\-_]`)
 
@@ -89,9 +89,9 @@ func detectAutoReply(m *Message) string {
 }
 
 var (
-	returnStrongBeforeRe = regexp.MustCompile(`\b(?:back|return|returning|returns|resume|resuming|zurück|wieder|retour|rentre|rentrerai|regres\w*|vuelta|vuelvo|volveré|terug|weer|à partir du|a partir del|ab dem|ab|vanaf|dès le|des le)\b`)
-	returnStrongAfterRe  = regexp.MustCompile(`^[^.!?\n]{0,40}\b(?:wieder|zurück|terug|weer)\b`)
-	returnWeakRe         = regexp.MustCompile(`\b(?:until|till|through|thru|to|bis|bis zum|jusqu'au|jusqu'à|jusqu'a|au|hasta|hasta el|al|tot en met|tot)\s*(?:and including\s+|einschließlich\s+|inclusive\s+)?(?:the\s+|le\s+|el\s+|den\s+|zum\s+|dem\s+)?$`)
+	returnStrongBeforeRe = mustFast(`\b(?:back|return|returning|returns|resume|resuming|zurück|wieder|retour|rentre|rentrerai|regres\w*|vuelta|vuelvo|volveré|terug|weer|à partir du|a partir del|ab dem|ab|vanaf|dès le|des le)\b`)
+	returnStrongAfterRe  = mustFast(`^[^.!?\n]{0,40}\b(?:wieder|zurück|terug|weer)\b`)
+	returnWeakRe         = mustFast(`\b(?:until|till|through|thru|to|bis|bis zum|jusqu'au|jusqu'à|jusqu'a|au|hasta|hasta el|al|tot en met|tot)\s*(?:and including\s+|einschließlich\s+|inclusive\s+)?(?:the\s+|le\s+|el\s+|den\s+|zum\s+|dem\s+)?$`)
 )
 
 // findReturnDate picks the date an out-of-office text says its author is

@@ -207,7 +207,7 @@ func Classify(m *Message, ctx Context) Result {
 // maxIntentText bytes of the new text. This bounds the regex work per message.
 const (
 	maxScanText   = 64 << 10
-	maxIntentText = 8 << 10
+	maxIntentText = 4 << 10
 )
 
 // Intents on the new text of a human reply. See the package comment for the
@@ -270,8 +270,9 @@ func analyze(r *Result, text string, now time.Time, loc *time.Location, cc []Add
 }
 
 func matchOptOut(s string) string {
+	spans := sentenceSpans(s)
 	for _, ph := range optOutPhrases {
-		for _, ix := range ph.re.FindAllStringIndex(s, 10) {
+		for _, ix := range ph.re.findInSpans(s, spans, 10) {
 			if ph.guard && negBeforeRe.MatchString(s[max(0, ix[0]-40):ix[0]]) {
 				continue
 			}
@@ -285,19 +286,31 @@ func matchOptOut(s string) string {
 }
 
 func matchDecline(s string) string {
-	for _, sent := range sentences(s) {
-		for _, ph := range declinePhrases {
-			ix := ph.re.FindStringIndex(sent)
-			if ix == nil {
+	spans := sentenceSpans(s)
+	for _, ph := range declinePhrases {
+		for _, ix := range ph.re.findInSpans(s, spans, 10) {
+			start, end := sentenceAround(s, ix[0], ix[1])
+			sent := s[start:end]
+			if declineButRe.MatchString(s[ix[1]:end]) || declinePositiveRe.MatchString(sent) {
 				continue
 			}
-			if declineButRe.MatchString(sent[ix[1]:]) || declinePositiveRe.MatchString(sent) {
-				continue
-			}
-			return sent[ix[0]:ix[1]]
+			return s[ix[0]:ix[1]]
 		}
 	}
 	return ""
+}
+
+// sentenceAround returns the bounds of the sentence holding s[i:j].
+func sentenceAround(s string, i, j int) (int, int) {
+	start := 0
+	if k := strings.LastIndexAny(s[:i], ".!?;\n"); k >= 0 {
+		start = k + 1
+	}
+	end := len(s)
+	if k := strings.IndexAny(s[j:], ".!?;\n"); k >= 0 {
+		end = j + k
+	}
+	return start, end
 }
 
 func hasIntent(is []Intent, i Intent) bool {

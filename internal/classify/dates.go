@@ -61,13 +61,13 @@ func weekdayAlternation(m map[string]time.Weekday) string {
 var (
 	weekdayAlt = weekdayAlternation(weekdayNames)
 
-	dmRe   = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th|er|e|º|\.)?(?:\s*|\s*-\s*)(?:de\s+|of\s+)?(\pL+)\.?(?:,?\s*(?:de\s+)?(\d{4})\b)?`)
-	mdRe   = regexp.MustCompile(`(\pL+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
-	isoRe  = regexp.MustCompile(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
-	numRe  = regexp.MustCompile(`\b(\d{1,2})([./])(\d{1,2})(?:[./](\d{4}|\d{2}))?\b`)
-	wdRe   = regexp.MustCompile(`\b(?:(next|this|coming|nächsten|nächste|kommenden|kommende|prochain|próximo|volgende)\s+)?(` + weekdayAlt + `)\b(?:\s+(prochain|próximo|que viene))?`)
-	wdAbRe = regexp.MustCompile(`\b(sun|mon|tues|tue|wed|thurs|thur|thu|fri|sat)\.?,?\s+(\d)`)
-	relRe  = regexp.MustCompile(`\b(today|tomorrow|demain|aujourd'hui|heute|hoy|vandaag)\b`)
+	dmRe   = mustFast(`\b(\d{1,2})(?:st|nd|rd|th|er|e|º|\.)?(?:\s*|\s*-\s*)(?:de\s+|of\s+)?(\pL+)\.?(?:,?\s*(?:de\s+)?(\d{4})\b)?`)
+	mdRe   = mustFast(`(\pL+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
+	isoRe  = mustFast(`\b(\d{4})-(\d{1,2})-(\d{1,2})\b`)
+	numRe  = mustFast(`\b(\d{1,2})([./])(\d{1,2})(?:[./](\d{4}|\d{2}))?\b`)
+	wdRe   = mustFast(`\b(?:(next|this|coming|nächsten|nächste|kommenden|kommende|prochain|próximo|volgende)\s+)?(` + weekdayAlt + `)\b(?:\s+(prochain|próximo|que viene))?`)
+	wdAbRe = mustFast(`\b(sun|mon|tues|tue|wed|thurs|thur|thu|fri|sat)\.?,?\s+(\d)`)
+	relRe  = mustFast(`\b(today|tomorrow|demain|aujourd'hui|heute|hoy|vandaag)\b`)
 )
 
 // dateMatch is a calendar day found in text.

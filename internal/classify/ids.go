@@ -79,8 +79,8 @@ func NormalizeAddress(s string) string {
 	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n") {
 		return ""
 	}
-	local, domain := s[:at], strings.TrimSuffix(s[at+1:], ".")
-	if domain == "" {
+	local, domain := s[:at], strings.TrimRight(s[at+1:], ".")
+	if domain == "" || domain[0] == '.' || strings.Contains(domain, "..") {
 		return ""
 	}
 	local = strings.ToLower(local)
@@ -89,7 +89,17 @@ func NormalizeAddress(s string) string {
 	} else if a, err := idna.Punycode.ToASCII(strings.ToLower(domain)); err == nil && a != "" {
 		domain = a
 	}
-	return local + "@" + strings.ToLower(domain)
+	domain = strings.TrimRight(strings.ToLower(domain), ".")
+	if domain == "" || domain[0] == '.' || strings.Contains(domain, "..") {
+		return ""
+	}
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '[' || c == ']' || c == ':') {
+			return "" // not a domain (fuzzing found `0@".`)
+		}
+	}
+	return local + "@" + domain
 }
 
 var addrRe = regexp.MustCompile(`[\p{L}\p{N}!#$%&'*+/=?^_{|}~.-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+`)

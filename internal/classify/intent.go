@@ -13,11 +13,11 @@ import (
 // flip its meaning ("please don't remove me", "click here to unsubscribe").
 
 type phrase struct {
-	re    *regexp.Regexp
+	re    *fastRe
 	guard bool // check the words before the match for a negation
 }
 
-func p(expr string, guard bool) phrase { return phrase{regexp.MustCompile(expr), guard} }
+func p(expr string, guard bool) phrase { return phrase{mustFast(expr), guard} }
 
 var optOutPhrases = []phrase{
 	// English
@@ -75,11 +75,11 @@ var optOutPhrases = []phrase{
 
 // negBeforeRe: negations that flip a guarded opt-out phrase, looked for in
 // the few words before it.
-var negBeforeRe = regexp.MustCompile(`(?:\bdon't|\bdo not|\bdont|\bno need to|\bnot|\bnever|\bwon't|\bwouldn't|\bclick (?:here )?to|\byou can|\blink to|\bhere to|\bhow to)\s+(?:\w+\s+){0,2}$`)
+var negBeforeRe = mustFast(`(?:\bdon't|\bdo not|\bdont|\bno need to|\bnot|\bnever|\bwon't|\bwouldn't|\bclick (?:here )?to|\byou can|\blink to|\bhere to|\bhow to)\s+(?:\w+\s+){0,2}$`)
 
 // optOutExceptionRe: phrases after a "do not contact me" that make it a
 // redirection, not a stop ("don't email me at this address, use…").
-var optOutExceptionRe = regexp.MustCompile(`^[^.!?\n]{0,60}\b(?:instead|rather|call me|phone me|text me|use my|at (?:this|my)|this address|work (?:e-?mail|address)|until|before|after|till|during|while|this week|today|tomorrow|on (?:monday|tuesday|wednesday|thursday|friday|weekends))\b`)
+var optOutExceptionRe = mustFast(`^[^.!?\n]{0,60}\b(?:instead|rather|call me|phone me|text me|use my|at (?:this|my)|this address|work (?:e-?mail|address)|until|before|after|till|during|while|this week|today|tomorrow|on (?:monday|tuesday|wednesday|thursday|friday|weekends))\b`)
 
 var declinePhrases = []phrase{
 	p(`\bnot (?:really |currently |at all |at this time )?interested\b`, false),
@@ -122,11 +122,11 @@ var declinePhrases = []phrase{
 // A "but" that offers something turns a decline into a conditional yes
 // ("not able to help with jobs, but happy to chat").
 var (
-	declineButRe      = regexp.MustCompile(`\b(?:but|however|although|though|aber|jedoch|mais|pero|maar)\b,?\s+(?:i'd|i would|i'm happy|i am happy|i'm glad|i can|i could|i'll|i will|happy|glad|feel free|you (?:should|could|might|may)|we could|we can|let's|let me|how about|what about|maybe|perhaps|if|try|talk|reach|contact|ask|ich kann|gerne|gern|je peux|volontiers|puedo|con gusto|ik kan|graag)`)
-	declinePositiveRe = regexp.MustCompile(`\b(?:happy to|glad to|would love|i'd love|love to|gerne|volontiers|con gusto|graag)\b`)
+	declineButRe      = mustFast(`\b(?:but|however|although|though|aber|jedoch|mais|pero|maar)\b,?\s+(?:i'd|i would|i'm happy|i am happy|i'm glad|i can|i could|i'll|i will|happy|glad|feel free|you (?:should|could|might|may)|we could|we can|let's|let me|how about|what about|maybe|perhaps|if|try|talk|reach|contact|ask|ich kann|gerne|gern|je peux|volontiers|puedo|con gusto|ik kan|graag)`)
+	declinePositiveRe = mustFast(`\b(?:happy to|glad to|would love|i'd love|love to|gerne|volontiers|con gusto|graag)\b`)
 )
 
-var snoozeCueRe = regexp.MustCompile(`\b(?:try (?:me|again|back)|reach (?:back )?out|get back to me|contact me|ping me|follow up|circle back|check back|check in|touch base|get in touch|e-?mail me|write (?:to )?me|drop me|not now|not right now|right now|at the moment|not a good time|bad time|busy|swamped|slammed|hectic|crazy|packed|revisit|postpone|push|later|chat|talk|connect|meet|catch up|speak|call|coffee|happy to|glad to|would love|free|availab\w*|melden sie sich|melde dich|meld dich|kontaktieren sie mich|schreiben sie mir|gerne wieder|wieder melden|später|derzeit|momentan|zurzeit|gerade|treffen|sprechen|telefonieren|gerne|gern|recontact\w*|revenez vers moi|relancez|reprenez contact|plus tard|pas le moment|en ce moment|débordée?|volontiers|discuter|parler|rencontrer|écrivez-moi|contactez-moi|escríbeme|escribeme|contáctame|contactame|vuelve a escribir|más adelante|mas adelante|ahora mismo|en este momento|ocupad[oa]|hablar|charlar|reunirnos|con gusto|encantad[oa]|neem (?:dan )?contact|benader me|mail me|nu niet|druk|graag|praten|spreken|afspreken)`)
+var snoozeCueRe = mustFast(`\b(?:try (?:me|again|back)|reach (?:back )?out|get back to me|contact me|ping me|follow up|circle back|check back|check in|touch base|get in touch|e-?mail me|write (?:to )?me|drop me|not now|not right now|right now|at the moment|not a good time|bad time|busy|swamped|slammed|hectic|crazy|packed|revisit|postpone|push|later|chat|talk|connect|meet|catch up|speak|call|coffee|happy to|glad to|would love|free|availab\w*|melden sie sich|melde dich|meld dich|kontaktieren sie mich|schreiben sie mir|gerne wieder|wieder melden|später|derzeit|momentan|zurzeit|gerade|treffen|sprechen|telefonieren|gerne|gern|recontact\w*|revenez vers moi|relancez|reprenez contact|plus tard|pas le moment|en ce moment|débordée?|volontiers|discuter|parler|rencontrer|écrivez-moi|contactez-moi|escríbeme|escribeme|contáctame|contactame|vuelve a escribir|más adelante|mas adelante|ahora mismo|en este momento|ocupad[oa]|hablar|charlar|reunirnos|con gusto|encantad[oa]|neem (?:dan )?contact|benader me|mail me|nu niet|druk|graag|praten|spreken|afspreken)`)
 
 var (
 	fullMonthAlt = func() string {
@@ -138,12 +138,12 @@ var (
 		}
 		return alternation(m)
 	}()
-	snoozeMonthRe  = regexp.MustCompile(`\b(in|im|en|after|nach|après|apres|después de|despues de|na|from|until after|around|early|mid|late|beginning of|end of|start of|anfang|mitte|ende|début|fin|principios de|mediados de|finales de|begin|eind|half|à partir de|a partir de|ab)(?:\s+|-)(?:de\s+|d')?(?:early |mid |late |mid-)?(` + fullMonthAlt + `)\b`)
-	snoozeNextRe   = regexp.MustCompile(`\b(?:next (week|month|quarter|year)|nächste[nrs]? (woche|monat|quartal|jahr)|(?:la |le |l')(semaine|mois|trimestre|année|an) prochaine?|(?:la |el )próxim[oa] (semana|mes|año|trimestre)|(?:la |el )(semana|mes|año) que viene|volgende (week|maand|jaar)|volgend (jaar|kwartaal))\b`)
-	snoozeInRe     = regexp.MustCompile(`\b(?:in|dans|en|dentro de|over)\s+(a|an|one|two|three|four|five|six|a couple of|a couple|a few|few|einer|einem|ein paar|zwei|drei|vier|fünf|une|un|deux|trois|quatre|quelques|una|unos|unas|dos|tres|cuatro|een|één|twee|drie|vier|een paar|\d{1,2})\s+(days?|weeks?|months?|tagen|wochen|woche|monaten|monat|jours|semaines|semaine|mois|días|dias|semanas|semana|meses|mes|dagen|weken|week|maanden|maand)\b`)
-	snoozeHolRe    = regexp.MustCompile(`\b(?:after the (?:holidays|christmas|new year|break)|after (?:christmas|new year's|new year)|in the new year|early next year|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|après les fêtes|apres les fetes|après noël|en début d'année|después de las fiestas|después de navidad|despues de las fiestas|en el año nuevo|na de feestdagen|na de kerst|in het nieuwe jaar)`)
-	snoozeSummerRe = regexp.MustCompile(`\b(?:after (?:the )?summer|after my (?:vacation|holiday|leave)|nach dem sommer|nach den sommerferien|après l'été|après les vacances|después del verano|después de las vacaciones|na de zomer(?:vakantie)?)`)
-	snoozeSeasonRe = regexp.MustCompile(`\b(?:in the |im |au |en |in de )(spring|summer|fall|autumn|winter|frühling|frühjahr|sommer|herbst|printemps|été|automne|hiver|primavera|verano|otoño|invierno|lente|zomer|herfst)\b`)
+	snoozeMonthRe  = mustFast(`\b(in|im|en|after|nach|après|apres|después de|despues de|na|from|until after|around|early|mid|late|beginning of|end of|start of|anfang|mitte|ende|début|fin|principios de|mediados de|finales de|begin|eind|half|à partir de|a partir de|ab)(?:\s+|-)(?:de\s+|d')?(?:early |mid |late |mid-)?(` + fullMonthAlt + `)\b`)
+	snoozeNextRe   = mustFast(`\b(?:next (week|month|quarter|year)|nächste[nrs]? (woche|monat|quartal|jahr)|(?:la |le |l')(semaine|mois|trimestre|année|an) prochaine?|(?:la |el )próxim[oa] (semana|mes|año|trimestre)|(?:la |el )(semana|mes|año) que viene|volgende (week|maand|jaar)|volgend (jaar|kwartaal))\b`)
+	snoozeInRe     = mustFast(`\b(?:in|dans|en|dentro de|over)\s+(a|an|one|two|three|four|five|six|a couple of|a couple|a few|few|einer|einem|ein paar|zwei|drei|vier|fünf|une|un|deux|trois|quatre|quelques|una|unos|unas|dos|tres|cuatro|een|één|twee|drie|vier|een paar|\d{1,2})\s+(days?|weeks?|months?|tagen|wochen|woche|monaten|monat|jours|semaines|semaine|mois|días|dias|semanas|semana|meses|mes|dagen|weken|week|maanden|maand)\b`)
+	snoozeHolRe    = mustFast(`\b(?:after the (?:holidays|christmas|new year|break)|after (?:christmas|new year's|new year)|in the new year|early next year|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|après les fêtes|apres les fetes|après noël|en début d'année|después de las fiestas|después de navidad|despues de las fiestas|en el año nuevo|na de feestdagen|na de kerst|in het nieuwe jaar)`)
+	snoozeSummerRe = mustFast(`\b(?:after (?:the )?summer|after my (?:vacation|holiday|leave)|nach dem sommer|nach den sommerferien|après l'été|après les vacances|después del verano|después de las vacaciones|na de zomer(?:vakantie)?)`)
+	snoozeSeasonRe = mustFast(`\b(?:in the |im |au |en |in de )(spring|summer|fall|autumn|winter|frühling|frühjahr|sommer|herbst|printemps|été|automne|hiver|primavera|verano|otoño|invierno|lente|zomer|herfst)\b`)
 	snoozeAfterRe  = regexp.MustCompile(`\b(?:after|nach dem|nach|après le|après|después del|después de|na)\s*$`)
 )
 
@@ -179,10 +179,15 @@ func dayStart(t time.Time) time.Time {
 // and the phrase that said so. Each candidate must share a sentence with a
 // deferral cue (snoozeCueRe).
 func findSnooze(s string, now time.Time) (time.Time, string) {
-	for _, sent := range sentences(s) {
-		if !snoozeCueRe.MatchString(sent) {
+	cues := snoozeCueRe.findInSpans(s, sentenceSpans(s), 50)
+	done := -1
+	for _, c := range cues {
+		if c[0] < done {
 			continue
 		}
+		a, b := sentenceAround(s, c[0], c[1])
+		done = b
+		sent := s[a:b]
 		if m := snoozeHolRe.FindString(sent); m != "" {
 			return nextMonthStart(time.January, 5, now), m
 		}
@@ -291,8 +296,8 @@ var sentenceSplitRe = regexp.MustCompile(`[.!?;]+(?:\s+|$)|\n+`)
 // Proposals.
 
 var (
-	proposalCueRe = regexp.MustCompile(`\?|\b(?:how about|what about|would|could|can|does|do|works?|suits?|good for|fine|free|available|let's|let us|shall|meet|call|chat|talk|coffee|zoom|teams|phone|slot|propose|suggest|open|passt|geht|wie wäre|treffen|können|convient|disponible|propose|qué tal|que tal|te va|le va|puedo|podemos|schikt|kan|kunnen|past)\b`)
-	proposalNegRe = regexp.MustCompile(`\b(?:can't|cannot|can not|not able|unable|won't|wont|doesn't work|does not work|don't work|not work|isn't good|not good|is bad|busy|not available|unavailable|out of (?:the )?office|away|until|till|through|back on|was|were|kann nicht|geht nicht|passt nicht|pas possible|ne peux pas|no puedo|no me va|kan niet|past niet)\b`)
+	proposalCueRe = mustFast(`\?|\b(?:how about|what about|would|could|can|does|do|works?|suits?|good for|fine|free|available|let's|let us|shall|meet|call|chat|talk|coffee|zoom|teams|phone|slot|propose|suggest|open|passt|geht|wie wäre|treffen|können|convient|disponible|propose|qué tal|que tal|te va|le va|puedo|podemos|schikt|kan|kunnen|past)\b`)
+	proposalNegRe = mustFast(`\b(?:can't|cannot|can not|not able|unable|won't|wont|doesn't work|does not work|don't work|not work|isn't good|not good|is bad|busy|not available|unavailable|out of (?:the )?office|away|until|till|through|back on|was|were|kann nicht|geht nicht|passt nicht|pas possible|ne peux pas|no puedo|no me va|kan niet|past niet)\b`)
 	clauseDelimRe = regexp.MustCompile(`[.;!?\n,]|\bbut\b|\baber\b|\bmais\b|\bpero\b|\bmaar\b`)
 )
 
@@ -365,7 +370,7 @@ type Referral struct {
 }
 
 var (
-	referralCueRe     = regexp.MustCompile(`(?i)\b(?:talk (?:to|with)|speak (?:to|with)|reach out to|get in touch with|contact|connect (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|would be happy to (?:chat|talk|help)|recommend|kollege|kollegin|wenden sie sich an|sprechen sie mit|in kopie|in cc|collègue|adressez-vous à|en copie|colega|compañer[oa]|habla con|contacta a|contacte a|en copia|collega|neem contact op met|in de cc)\b`)
+	referralCueRe     = mustFast(`\b(?:talk (?:to|with)|speak (?:to|with)|reach out to|get in touch with|contact|connect (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|would be happy to (?:chat|talk|help)|recommend|kollege|kollegin|wenden sie sich an|sprechen sie mit|in kopie|in cc|collègue|adressez-vous à|en copie|colega|compañer[oa]|habla con|contacta a|contacte a|en copia|collega|neem contact op met|in de cc)\b`)
 	nameWord          = `\p{Lu}[\p{L}'’-]+`
 	referralNameRe    = regexp.MustCompile(`(?:(?i:talk (?:to|with)|speak (?:to|with)|reach out to|get in touch with|contact|connect (?:you )?with|introduce you to|introducing you to|cc'?ing|cc’ing|cc'd|cc’d|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|ask|try|recommend(?:ing)?|suggest(?:ing)?|wenden sie sich an|sprechen sie mit|contactez|adressez-vous à|habla con|contacta a|contacte a|neem contact op met)\s+(?i:(?:my|our|his|her|their|mon|ma|mein|meine|meinen|mi|mijn)\s+(?:former\s+)?(?i:colleague|coworker|co-worker|friend|teammate|manager|boss|team lead|kollegen|kollegin|kollege|collègue|colega|compañer[oa]|collega)\s+)?|(?i:colleague|coworker|co-worker|friend|teammate|kollege|kollegin|collègue|colega|compañer[oa]|collega)[,]?\s+)(` + nameWord + `(?:\s+` + nameWord + `)?)`)
 	nameBeforeEmailRe = regexp.MustCompile(`(` + nameWord + `(?:\s+` + nameWord + `)?)\s*(?:\(|<|\[|at|:|-|–|,)?\s*$`)
@@ -404,7 +409,8 @@ func cleanName(n string) string {
 // findReferrals looks for people offered in the text (original case). exclude
 // holds addresses that are not referrals (the sender, us).
 func findReferrals(text string, cc []Address, exclude map[string]bool) []Referral {
-	if !referralCueRe.MatchString(text) {
+	lt := lowerText(text)
+	if referralCueRe.findInSpans(lt, sentenceSpans(lt), 1) == nil {
 		return nil
 	}
 	var out []Referral

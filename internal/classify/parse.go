@@ -41,7 +41,7 @@ func (l Limits) withDefaults() Limits {
 
 // maxHeaderBytes bounds one header block (top level or part); a larger block
 // is cut and the rest of it treated as body.
-const maxHeaderBytes = 256 << 10
+const maxHeaderBytes = 128 << 10
 
 // Address is a mailbox with its address normalised by NormalizeAddress.
 type Address struct {
@@ -404,11 +404,8 @@ func (w *walker) entity(h textproto.Header, body []byte, depth int, parent strin
 func (w *walker) decode(h textproto.Header, body []byte, text bool) []byte {
 	e, err := message.New(message.Header{Header: h}, bytes.NewReader(body))
 	if err != nil {
-		if !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-			w.m.note("part: %s", truncErr(err))
-		} else {
-			w.m.note("part: %s", truncErr(err))
-		}
+		// unknown charset or encoding: the raw body is still readable
+		w.m.note("part: %s", truncErr(err))
 		if e == nil {
 			return body
 		}

@@ -100,10 +100,12 @@ func mayBeMarker(t string) bool {
 		return true
 	}
 	// attribution starts and mobile signatures without a colon
-	if attribStartRe.MatchString(t) {
+	lt := strings.ToLower(t)
+	first, _, _ := strings.Cut(lt, " ")
+	switch first {
+	case "on", "am", "le", "el", "op", "il", "den", "på", "em", "w", "dne":
 		return true
 	}
-	lt := strings.ToLower(t)
 	for _, w := range []string{"sent ", "get outlook", "gesendet", "envoy", "enviado", "verzonden", "inviato", "skickat", "von meinem", "begin forwarded", "写道"} {
 		if strings.Contains(lt, w) {
 			return true

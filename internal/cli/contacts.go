@@ -20,7 +20,7 @@ func contactsCmd(e *env) *cobra.Command {
 			return usagef("contacts: name a subcommand: add, import, list, show, set, pause, resume or snooze")
 		}}
 	cmd.AddCommand(contactsAddCmd(e), contactsImportCmd(e), contactsListCmd(e), contactsShowCmd(e),
-		contactsSetCmd(e), contactsPauseCmd(e), contactsResumeCmd(e), contactsSnoozeCmd(e))
+		contactsSetCmd(e), contactsPauseCmd(e), contactsResumeCmd(e), contactsSnoozeCmd(e), contactsScheduleCmd(e))
 	return cmd
 }
 

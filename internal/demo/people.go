@@ -192,16 +192,11 @@ func (ps *people) ownerActs(ctx context.Context) error {
 	return nil
 }
 
-// confirm schedules Maria's proposed time, as the owner would by answering
-// rapport's notification.
+// confirm schedules Maria's proposed time, as the owner does by
+// answering rapport's notification with "confirm".
 func (ps *people) confirm(ctx context.Context, c *model.Contact) error {
-	type confirmer interface {
-		ConfirmProposal(ctx context.Context, email string, index int) error
-	}
-	if cf, ok := any(ps.d.app).(confirmer); ok {
-		return cf.ConfirmProposal(ctx, c.Email, 1)
-	}
-	return nil
+	_, err := ps.d.app.ConfirmProposal(ctx, c.Email, 1)
+	return err
 }
 
 // sendAsUser files a sent message in Sent, as the user's mail client does

@@ -32,7 +32,18 @@ const (
 	KindNotification = "notification"
 	KindDigest       = "digest"
 	KindConfirmation = "confirmation"
+	KindPrep         = "prep" // the preparation note to the owner before a meeting
 )
+
+// toOwner reports whether mail of a kind goes to the mailbox owner: it may
+// concern a contact, but it is not an exchange with them.
+func toOwner(kind string) bool {
+	switch kind {
+	case KindNotification, KindDigest, KindConfirmation, KindPrep:
+		return true
+	}
+	return false
+}
 
 // Rendered is a message ready to store: its exact bytes and identity.
 type Rendered struct {
@@ -381,6 +392,7 @@ func (o *Outbox) stopReason(ctx context.Context, tx *store.Tx, m *store.Message)
 		KindFollowup:    {model.Contacted},
 		KindThankyou:    {model.Met, model.Thanked},
 		KindKeepInTouch: {model.Thanked},
+		KindPrep:        {model.Scheduled}, // a cancelled meeting needs no preparation
 	}[m.Kind]
 	if want == nil {
 		return ""
@@ -413,6 +425,11 @@ func (o *Outbox) advance(ctx context.Context, tx *store.Tx, m *store.Message, at
 	c, err := tx.Contact(ctx, m.Contact())
 	if err != nil {
 		return err
+	}
+	if toOwner(m.Kind) {
+		// Mail to the owner about a contact is no exchange with them.
+		return tx.AddEvent(ctx, o.Account, &model.Event{ContactID: c.ID, At: at, Type: model.EventNotification,
+			From: c.Status, To: c.Status, Detail: m.Kind + " sent to you: " + m.Subject, MessageID: m.MessageID})
 	}
 	if err := tx.SetLastExchange(ctx, c, at); err != nil {
 		return err

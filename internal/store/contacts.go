@@ -54,6 +54,12 @@ type queries struct {
 	ThreadInsert        string `query:"thread-insert"`
 	ThreadContact       string `query:"thread-contact"`
 	ThreadContactFold   string `query:"thread-contact-fold"`
+	MeetingInsert       string `query:"meeting-insert"`
+	MeetingByID         string `query:"meeting-by-id"`
+	MeetingsByContact   string `query:"meetings-by-contact"`
+	MeetingsInState     string `query:"meetings-in-state"`
+	MeetingSetState     string `query:"meeting-set-state"`
+	MeetingSetNotes     string `query:"meeting-set-notes"`
 }
 
 // Account returns the id of the account for a mailbox address, creating it.

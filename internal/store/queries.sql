@@ -147,3 +147,24 @@ SELECT contact_id FROM thread_ids WHERE account_id = ? AND message_id = ?;
 
 -- name: thread-contact-fold
 SELECT contact_id FROM thread_ids WHERE account_id = ? AND LOWER(message_id) = LOWER(?);
+
+-- name: meeting-insert
+INSERT INTO meetings (account_id, contact_id, starts_at, duration_min, format, state, source, notes, message_id,
+                      created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING id;
+
+-- name: meeting-by-id
+SELECT * FROM meetings WHERE id = ?;
+
+-- name: meetings-by-contact
+SELECT * FROM meetings WHERE contact_id = ? ORDER BY starts_at, id;
+
+-- name: meetings-in-state
+SELECT * FROM meetings WHERE account_id = ? AND state = ? ORDER BY starts_at, id;
+
+-- name: meeting-set-state
+UPDATE meetings SET state = ?, updated_at = ? WHERE id = ? AND state = ?;
+
+-- name: meeting-set-notes
+UPDATE meetings SET notes = ?, updated_at = ? WHERE id = ?;
