@@ -91,6 +91,7 @@ func detectAutoReply(m *Message) string {
 var (
 	returnStrongBeforeRe = mustFast(`\b(?:back|return|returning|returns|resume|resuming|zurück|wieder|retour|rentre|rentrerai|regres\w*|vuelta|vuelvo|volveré|terug|weer|à partir du|a partir del|ab dem|ab|vanaf|dès le|des le)\b`)
 	returnStrongAfterRe  = mustFast(`^[^.!?\n]{0,40}\b(?:wieder|zurück|terug|weer)\b`)
+	weekdayTailRe        = regexp.MustCompile(`(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s*$|(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag),?\s*$`)
 	returnWeakRe         = mustFast(`\b(?:until|till|through|thru|to|bis|bis zum|jusqu'au|jusqu'à|jusqu'a|au|hasta|hasta el|al|tot en met|tot)\s*(?:and including\s+|einschließlich\s+|inclusive\s+)?(?:the\s+|le\s+|el\s+|den\s+|zum\s+|dem\s+)?$`)
 )
 
@@ -109,7 +110,10 @@ func findReturnDate(text string, now time.Time, loc *time.Location) time.Time {
 		if returnStrongBeforeRe.MatchString(before) || returnStrongAfterRe.MatchString(s[d.end:]) {
 			return d.at(0, 0, loc)
 		}
-		if weak.IsZero() && returnWeakRe.MatchString(s[max(lineStart, d.start-30):d.start]) {
+		// "until Monday 30 November": the weekday between the cue and the
+		// date was folded into the date match's neighbourhood.
+		prefix := weekdayTailRe.ReplaceAllString(s[max(lineStart, d.start-40):d.start], "")
+		if weak.IsZero() && returnWeakRe.MatchString(prefix) {
 			weak = d.at(0, 0, loc)
 		}
 	}

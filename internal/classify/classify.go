@@ -32,6 +32,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -212,6 +213,13 @@ const (
 
 // Intents on the new text of a human reply. See the package comment for the
 // precedence rules.
+// acceptRe and deferRe tell "happy to chat next week" (yes, soon) from
+// "swamped now, try me next month" (later).
+var (
+	acceptRe = regexp.MustCompile(`\b(?:happy to|glad to|would love to|i'd love to|love to|sure|sounds good|of course|gerne|volontiers|con gusto|graag)\b`)
+	deferRe  = regexp.MustCompile(`\b(?:busy|swamped|slammed|hectic|not now|not right now|at the moment|right now|bad time|not a good time|postpone|later|travel\w*|away|out of (?:the )?office|derzeit|momentan|zurzeit|plus tard|en ce moment|más adelante|ahora mismo|nu niet|druk)\b`)
+)
+
 func analyze(r *Result, text string, now time.Time, loc *time.Location, cc []Address, exclude map[string]bool) {
 	s := lowerText(headOf(text, maxIntentText))
 	var intents []Intent
@@ -222,6 +230,12 @@ func analyze(r *Result, text string, now time.Time, loc *time.Location, cc []Add
 	}
 	proposals := findProposals(s, now, loc)
 	snooze, snoozeWhy := findSnooze(s, now)
+	if !snooze.IsZero() && snooze.Sub(now) < 15*24*time.Hour && acceptRe.MatchString(s) && !deferRe.MatchString(s) {
+		// "Happy to chat next week" agrees to talk soon: a reply to
+		// answer with times, not a request to wait.
+		r.why("near date with a yes, not a deferral: " + snoozeWhy)
+		snooze = time.Time{}
+	}
 	decline := ""
 	if !hasIntent(intents, IntentOptOut) {
 		decline = matchDecline(s)
