@@ -199,6 +199,10 @@ func (in *Inbound) prepare(ctx context.Context, mb string, h mailbox.Header, flo
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
+	// The owner's own commands, by mail (owner.go).
+	if own && in.isCommandMail(ctx, h) {
+		return nil, in.handleCommand(ctx, mb, h, p.messageID)
+	}
 	c, byThread, err := in.match(ctx, h, own)
 	if err != nil {
 		return nil, err
@@ -323,15 +327,8 @@ func (in *Inbound) bounceContact(ctx context.Context, b *classify.Bounce) (c *mo
 func (in *Inbound) fetch(ctx context.Context, mb string, uid uint32) ([]byte, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	if in.conn == nil || in.conn.Broken() {
-		if in.conn != nil {
-			in.conn.Close()
-		}
-		c, err := mailbox.Dial(ctx, in.imapCfg, in.a.Log)
-		if err != nil {
-			return nil, err
-		}
-		in.conn = c
+	if err := in.connLocked(ctx); err != nil {
+		return nil, err
 	}
 	b, err := in.conn.FetchBody(ctx, mb, uid, in.MaxBody)
 	if errors.Is(err, mailbox.ErrNotFound) {
@@ -411,6 +408,11 @@ func (in *Inbound) apply(ctx context.Context, tx *store.Tx, mb string, uidValidi
 	}
 	if err := in.meetingsFrom(ctx, tx, c, p, d); err != nil {
 		return nil, err
+	}
+	if d.Notify {
+		if err := a.notifyTx(ctx, tx, c, noticeFor(c, d, p.result), p.messageID); err != nil {
+			return nil, err
+		}
 	}
 	return &Applied{Contact: c, From: before, Decision: d, Result: p.result, MessageID: p.messageID, Mailbox: mb}, nil
 }

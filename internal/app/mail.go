@@ -183,8 +183,8 @@ func (a *App) Preview(ctx context.Context, email, kind string) ([]byte, error) {
 	return r.Raw, nil
 }
 
-// secrets resolves both passwords once, at start.
-func (a *App) secrets(ctx context.Context) (imapPW, smtpPW config.Secret, err error) {
+// Secrets resolves both passwords once, at start.
+func (a *App) Secrets(ctx context.Context) (imapPW, smtpPW config.Secret, err error) {
 	if imapPW, err = a.Config.IMAP.ResolvePassword(ctx, "imap"); err != nil {
 		return "", "", err
 	}

@@ -47,7 +47,7 @@ type Daemon struct {
 // NewDaemon resolves the secrets, logs in to IMAP to find the folders and
 // builds the outbox. It fails fast on a wrong password or missing folder.
 func (a *App) NewDaemon(ctx context.Context) (*Daemon, error) {
-	imapPW, smtpPW, err := a.secrets(ctx)
+	imapPW, smtpPW, err := a.Secrets(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (d *Daemon) Run(ctx context.Context, opts RunOptions) error {
 
 // loops are the daemon's independent loops; more join as features land.
 func (d *Daemon) loops() []func(context.Context, RunOptions) error {
-	return []func(context.Context, RunOptions) error{d.outboxLoop, d.watchLoop, d.lifecycleLoop}
+	return []func(context.Context, RunOptions) error{d.outboxLoop, d.watchLoop, d.lifecycleLoop, d.digestLoop}
 }
 
 // watched lists the mailboxes the watcher reads: INBOX (IDLE), then Sent

@@ -353,6 +353,7 @@ func funcs(lenient bool) texttemplate.FuncMap {
 		"clause":   clause,
 		"reply":    reply,
 		"indent":   indent,
+		"contains": strings.Contains,
 		"article":  article,
 	}
 }

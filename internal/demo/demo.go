@@ -255,7 +255,7 @@ func (d *demo) report(ctx context.Context, _ string) error {
 			for _, ev := range evs[min(d.events[c.Email], len(evs)):] {
 				switch ev.Type {
 				case model.EventAutoReply, model.EventDraft, model.EventReview, model.EventMeeting, model.EventNotification:
-					if ev.From == ev.To {
+					if ev.From == ev.To && !strings.HasPrefix(ev.Detail, "notified you") {
 						d.printf("  %s  %-14s %-25s %s\n", d.now(), c.Name, "("+strings.ReplaceAll(ev.Type, "_", " ")+")", shorten(ev.Detail, 70))
 					}
 				}
@@ -269,8 +269,13 @@ func (d *demo) report(ctx context.Context, _ string) error {
 		d.seen[c.Email] = c.Status
 		d.paths[c.Email] = append(d.paths[c.Email], c.Status)
 		why := c.StatusReason
-		if evs, err := d.app.Store.Events(ctx, c.ID); err == nil && len(evs) > 0 {
-			why = evs[len(evs)-1].Detail
+		if evs, err := d.app.Store.Events(ctx, c.ID); err == nil {
+			for i := len(evs) - 1; i >= 0; i-- {
+				if evs[i].To == c.Status && evs[i].From != evs[i].To {
+					why = evs[i].Detail
+					break
+				}
+			}
 		}
 		from := "new"
 		if ok {
@@ -325,6 +330,15 @@ func (d *demo) summary(ctx context.Context) error {
 	for _, n := range notes {
 		d.printf("  %s\n", n)
 	}
+	dg, err := a.Digest(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := dg.Render()
+	if err != nil {
+		return err
+	}
+	d.printf("\nAnd the weekly digest, as rapport mails it to you every Monday (here, now):\n\n%s\n", indent("Subject: "+r.Subject+"\n\n"+r.Text))
 	counts, err := a.Store.CountByStatus(ctx, a.Account)
 	if err != nil {
 		return err

@@ -36,6 +36,7 @@ type people struct {
 	counter int             // for unique Message-IDs
 	handled int             // messages receive has seen
 	done    map[string]bool // owner actions already taken
+	seenAt  time.Time       // when the owner saw the notification
 }
 
 func newPeople(d *demo) *people {
@@ -179,8 +180,20 @@ func (ps *people) ownerActs(ctx context.Context) error {
 	}
 	switch {
 	case maria.Status == model.Replied && !ps.done["confirmed"]:
+		// The owner reads rapport's notification an hour later and
+		// answers it with one word.
+		note := ps.notificationAbout(maria.Name)
+		if note == nil {
+			return nil
+		}
+		if ps.seenAt.IsZero() {
+			ps.seenAt = d.clock.Now()
+		}
+		if d.clock.Now().Sub(ps.seenAt) < time.Hour {
+			return nil
+		}
 		ps.done["confirmed"] = true
-		return ps.confirm(ctx, maria)
+		return ps.answer(note, "confirm")
 	case maria.Status == model.Met && !ps.done["thanked"]:
 		for _, m := range d.imap.Messages(d.daemon.Folders.Drafts.Name) {
 			if strings.Contains(string(m.Raw), maria.Email) {
@@ -192,10 +205,29 @@ func (ps *people) ownerActs(ctx context.Context) error {
 	return nil
 }
 
-// confirm schedules Maria's proposed time, as the owner does by
-// answering rapport's notification with "confirm".
-func (ps *people) confirm(ctx context.Context, c *model.Contact) error {
-	_, err := ps.d.app.ConfirmProposal(ctx, c.Email, 1)
+// notificationAbout finds rapport's notification to the owner about name.
+func (ps *people) notificationAbout(name string) *testmail.Received {
+	for _, r := range ps.d.smtp.Received() {
+		if len(r.To) == 1 && r.To[0] == owner && strings.Contains(headerLine(r.Data, "Subject"), name) {
+			return &r
+		}
+	}
+	return nil
+}
+
+// answer is the owner replying to rapport's mail from their mail client:
+// the message goes to themselves, and the client files a copy in Sent.
+func (ps *people) answer(to *testmail.Received, body string) error {
+	d := ps.d
+	ps.counter++
+	raw := fmt.Sprintf("From: Alex Doe <%[1]s>\r\nTo: Alex Doe <%[1]s>\r\nSubject: Re: %[2]s\r\nDate: %[3]s\r\n"+
+		"Message-ID: <owner.%[4]d@rapport.demo>\r\nIn-Reply-To: <%[5]s>\r\nReferences: <%[5]s>\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\n\r\n%[6]s\r\n\r\n> (rapport's notification)\r\n",
+		owner, headerLine(to.Data, "Subject"), d.clock.Now().Format(time.RFC1123Z), ps.counter, to.MessageID, body)
+	if _, err := d.imap.Append(d.daemon.Folders.Sent.Name, []byte(raw), []string{`\Seen`}, d.clock.Now()); err != nil {
+		return err
+	}
+	_, err := d.imap.Append("INBOX", []byte(raw), nil, d.clock.Now())
 	return err
 }
 

@@ -103,6 +103,9 @@ type Outbox struct {
 	// self-filing provider's Sent before it is known not to have gone.
 	InDoubtGrace time.Duration
 	Rand         *rand.Rand
+	// Only, when set, limits SendDue to messages of this kind (the
+	// `digest --send` command sends the digest and nothing else).
+	Only string
 
 	mu          sync.Mutex
 	pausedUntil time.Time
@@ -298,6 +301,9 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 		}
 		if p, _, _ := o.Paused(); p {
 			break
+		}
+		if o.Only != "" && m.Kind != o.Only {
+			continue
 		}
 		ok, err := o.claim(ctx, m)
 		if err != nil {
