@@ -140,28 +140,43 @@ func (in *Inbound) replyTo(ctx context.Context, h mailbox.Header) (*store.Messag
 
 // handleCommand obeys the owner's command mail once, if they provably
 // wrote it, and answers with a confirmation or a clear error.
+//
+// What is obeyed is always the copy in the Sent folder: only the owner's
+// own client files mail there. The INBOX copy proves nothing by itself
+// (anyone can put the owner's address in From), and neither does its
+// Message-ID being in Sent: everyone the owner ever wrote to knows the
+// Message-ID of that mail. So for an INBOX copy the message in Sent with
+// the same Message-ID is read instead, and obeyed only if it is itself a
+// command mail.
 func (in *Inbound) handleCommand(ctx context.Context, mb string, h mailbox.Header, messageID string) error {
 	a := in.a
-	if mb != in.sent {
-		// The INBOX copy proves nothing by itself: anyone can put the
-		// owner's address in From. The same Message-ID in Sent can only
-		// come from the owner's own client.
-		found, err := in.inSent(ctx, messageID)
+	if _, done, err := a.Store.OnceResult(ctx, a.Account, "command:"+messageID); err != nil || done {
+		return err // already obeyed (the INBOX and the Sent copy both arrive)
+	}
+	var body []byte
+	if mb == in.sent {
+		b, err := in.fetch(ctx, mb, h.UID)
 		if err != nil {
 			return err
 		}
-		if !found {
-			a.Log.Warn("ignored a command mail that is not in your Sent folder (not provably yours)",
+		body = b
+	} else {
+		sh, b, err := in.sentCommand(ctx, messageID)
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			a.Log.Warn("ignored a command mail whose copy is not in your Sent folder (not provably yours)",
 				"message_id", messageID, "subject", h.Subject)
 			return nil
 		}
+		h, body = sh, b
 	}
+	// Marked obeyed only once read: a fetch that fails (a dropped
+	// connection) fails the batch, which is retried, and the command must
+	// still be there to obey then.
 	first, err := a.Store.Once(ctx, a.Account, "command:"+messageID, "")
 	if err != nil || !first {
-		return err // already obeyed (the INBOX and the Sent copy both arrive)
-	}
-	body, err := in.fetch(ctx, mb, h.UID)
-	if err != nil {
 		return err
 	}
 	msg, err := classify.Parse(body, classify.DefaultLimits)
@@ -192,28 +207,63 @@ func (in *Inbound) handleCommand(ctx context.Context, mb string, h mailbox.Heade
 	for _, pe := range perrs {
 		lines = append(lines, "✗ "+pe.Error())
 	}
-	if len(perrs) > 0 {
-		lines = append(lines, "", commands.Usage)
-	}
 	a.Log.Info("owner command mail", "message_id", messageID, "commands", len(cmds), "errors", len(perrs))
 	return a.Store.WithTx(ctx, func(tx *store.Tx) error {
 		return a.confirmTx(ctx, tx, h, messageID, about, lines)
 	})
 }
 
+// sentCommand reads the command mail with messageID from the Sent folder:
+// its header fields and raw message, or nil when Sent holds no command
+// mail with that Message-ID.
+func (in *Inbound) sentCommand(ctx context.Context, messageID string) (mailbox.Header, []byte, error) {
+	uids, err := in.inSent(ctx, messageID)
+	if err != nil {
+		return mailbox.Header{}, nil, err
+	}
+	const maxCopies = 5 // the same Message-ID filed more than once
+	for i, uid := range uids {
+		if i == maxCopies {
+			break
+		}
+		body, err := in.fetch(ctx, in.sent, uid)
+		if err != nil {
+			return mailbox.Header{}, nil, err
+		}
+		msg, err := classify.Parse(body, classify.DefaultLimits)
+		if err != nil || (msg.MessageID != messageID && msg.MicrosoftOriginalMessage != messageID) {
+			continue
+		}
+		h := mailbox.Header{UID: uid, MessageID: msg.MessageID, Subject: msg.Subject, InReplyTo: msg.InReplyTo,
+			References: msg.References, From: mailAddrs(msg.From), To: mailAddrs(msg.To), Cc: mailAddrs(msg.Cc), Date: msg.Date}
+		if in.isCommandMail(ctx, h) {
+			return h, body, nil
+		}
+	}
+	return mailbox.Header{}, nil, nil
+}
+
+func mailAddrs(l []classify.Address) []*mail.Address {
+	out := make([]*mail.Address, 0, len(l))
+	for _, a := range l {
+		out = append(out, &mail.Address{Name: a.Name, Address: a.Addr})
+	}
+	return out
+}
+
 // inSent searches the Sent folder for a Message-ID over the handler's
-// connection.
-func (in *Inbound) inSent(ctx context.Context, messageID string) (bool, error) {
+// connection and returns the UIDs of the messages that have it.
+func (in *Inbound) inSent(ctx context.Context, messageID string) ([]uint32, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if err := in.connLocked(ctx); err != nil {
-		return false, err
+		return nil, err
 	}
 	uids, err := in.conn.FindMessageID(ctx, in.sent, messageID)
 	if err != nil {
-		return false, fmt.Errorf("search Sent: %w", err)
+		return nil, fmt.Errorf("search Sent: %w", err)
 	}
-	return len(uids) > 0, nil
+	return uids, nil
 }
 
 // confirmTx queues the answer to a command mail, threaded on it.
@@ -230,7 +280,8 @@ func (a *App) confirmTx(ctx context.Context, tx *store.Tx, h mailbox.Header, mes
 		c, _ = tx.Contact(ctx, about.Contact())
 	}
 	data := a.ownerData(c)
-	data.Notification = compose.Notification{Title: title, Text: strings.Join(lines, "\n"), Commands: commands.Usage}
+	data.Notification = compose.Notification{Title: title, Text: strings.Join(lines, "\n"), TextLabel: "What rapport did:",
+		Commands: commands.Usage}
 	data.Thread = compose.Thread{Subject: h.Subject, MessageIDs: append(append([]string{}, h.References...), messageID)}
 	msg, err := a.mail.templates.Build(compose.KindNotification, data, compose.Envelope{Date: now,
 		MessageID: compose.NewMessageIDAt(compose.DomainOf(a.Config.Me.Email), now)})

@@ -83,6 +83,9 @@ type Notification struct {
 	Text     string // the new text (a reply's body, an auto-reply...)
 	NextStep string // the suggested next step
 	Commands string // one line listing the commands a reply may contain
+	// TextLabel introduces Text; empty means "What they wrote:" (the
+	// answer to an owner's command says what was done instead).
+	TextLabel string
 }
 
 // Digest is the weekly to-do list for the owner.

@@ -184,7 +184,16 @@ func (d *demo) run(ctx context.Context) error {
 	d.daemon = daemon
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- daemon.Run(runCtx, app.RunOptions{WatchOnly: true}) }()
+	ready := make(chan struct{})
+	go func() {
+		done <- daemon.Run(runCtx, app.RunOptions{WatchOnly: true, Ready: func() { close(ready) }})
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		stop()
+		return fmt.Errorf("daemon: %w", err)
+	}
 	defer func() {
 		stop()
 		<-done
@@ -203,13 +212,15 @@ func (d *demo) run(ctx context.Context) error {
 	return d.summary(ctx)
 }
 
-// stepFor keeps office hours fine-grained (sends are minutes apart) and
-// nights coarse.
+// stepFor keeps office hours fine-grained and nights and weekends coarse.
 func stepFor(t time.Time) time.Duration {
-	if h := t.Hour(); h >= 8 && h < 18 {
+	switch h := t.Hour(); {
+	case t.Weekday() == time.Saturday || t.Weekday() == time.Sunday:
+		return 4 * time.Hour
+	case h >= 8 && h < 18:
 		return 10 * time.Minute
 	}
-	return time.Hour
+	return 2 * time.Hour
 }
 
 // step runs one tick of the daemon: due outreach and follow-ups go out,

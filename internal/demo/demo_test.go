@@ -15,7 +15,7 @@ func TestDemoShowsEveryStatus(t *testing.T) {
 		t.Skip("the demo takes a few seconds")
 	}
 	var out bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if err := Run(ctx, &out, Options{}); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())

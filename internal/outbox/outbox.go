@@ -107,12 +107,15 @@ type Outbox struct {
 	// `digest --send` command sends the digest and nothing else).
 	Only string
 
+	once        sync.Once
 	mu          sync.Mutex
 	pausedUntil time.Time
 	pauseWhy    string
 }
 
-func (o *Outbox) defaults() {
+func (o *Outbox) defaults() { o.once.Do(o.setDefaults) }
+
+func (o *Outbox) setDefaults() {
 	if o.Batch == 0 {
 		o.Batch = 50
 	}
@@ -285,7 +288,11 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 		o.Log.Debug("sending paused", "until", until, "why", why)
 		return 0, nil
 	}
-	due, err := o.Store.DueMessages(ctx, o.Account, o.Clock.Now(), o.Batch)
+	limit := o.Batch
+	if o.Only != "" {
+		limit = 100000 // look past other kinds' due mail for the one asked for
+	}
+	due, err := o.Store.DueMessages(ctx, o.Account, o.Clock.Now(), limit)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
