@@ -271,17 +271,9 @@ func (c *Conn) FetchHeadersSince(ctx context.Context, mailbox string, lastUID ui
 	if err != nil {
 		return nil, err
 	}
-	var crit imap.SearchCriteria
-	var set imap.UIDSet
-	set.AddRange(imap.UID(lastUID+1), 0)
-	crit.UID = []imap.UIDSet{set}
-	uids, err := c.searchUIDs(ctx, "search "+mailbox, &crit)
-	if err != nil {
+	uids, err := c.uidsAfter(ctx, mailbox, lastUID, batch, st.UIDNext)
+	if err != nil || len(uids) == 0 {
 		return nil, err
-	}
-	uids = slices.DeleteFunc(uids, func(u uint32) bool { return u <= lastUID })
-	if len(uids) == 0 {
-		return nil, nil
 	}
 	if len(uids) > batch {
 		uids = uids[:batch]
@@ -321,6 +313,36 @@ func (c *Conn) FetchHeadersSince(ctx context.Context, mailbox string, lastUID ui
 		}
 	}
 	return out, nil
+}
+
+// uidsAfter lists UIDs above lastUID, searching a bounded range first: a
+// search of last+1:* on every batch would return every remaining UID each
+// time, quadratic over a large first sync. The range widens over gaps
+// (expunged mail) and ends open ("*") once it reaches UIDNEXT, so mail that
+// arrived since EXAMINE is still found.
+func (c *Conn) uidsAfter(ctx context.Context, mailbox string, lastUID uint32, batch int, uidNext uint32) ([]uint32, error) {
+	lo := uint64(lastUID) + 1
+	window := uint64(batch) * 4
+	for {
+		hi := lo + window - 1
+		var set imap.UIDSet
+		open := uidNext == 0 || hi+1 >= uint64(uidNext) || hi >= 1<<32-1
+		if open {
+			set.AddRange(imap.UID(lo), 0)
+		} else {
+			set.AddRange(imap.UID(lo), imap.UID(hi))
+		}
+		uids, err := c.searchUIDs(ctx, "search "+mailbox, &imap.SearchCriteria{UID: []imap.UIDSet{set}})
+		if err != nil {
+			return nil, err
+		}
+		// N:* matches the last message even when it is below N.
+		uids = slices.DeleteFunc(uids, func(u uint32) bool { return u <= lastUID })
+		if len(uids) > 0 || open {
+			return uids, nil
+		}
+		lo, window = hi+1, window*2
+	}
 }
 
 // networkError tells a dropped connection from a response go-imap could
