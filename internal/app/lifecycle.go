@@ -58,28 +58,6 @@ func (a *App) lifecyclePolicy() lifecycle.Policy {
 	}
 }
 
-// lifecycleLoop runs LifecycleOnce every tick. A failing pass is logged and
-// retried next tick; the loop only ends with ctx.
-func (d *Daemon) lifecycleLoop(ctx context.Context, opts RunOptions) error {
-	a := d.a
-	for {
-		if err := d.LifecycleOnce(ctx); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			a.Log.Error("lifecycle", "err", err)
-		} else if opts.Watchdog != nil {
-			opts.Watchdog()
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-a.Clock.After(opts.Tick):
-		case <-opts.Wake:
-		}
-	}
-}
-
 // LifecycleOnce runs one pass over the contacts: it finishes drafts a crash
 // left half made, then does whatever is due (follow-ups after an inbox
 // sync, no_response, preparation notes, met, thank-you and keep-in-touch

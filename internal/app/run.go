@@ -125,7 +125,7 @@ func (d *Daemon) Run(ctx context.Context, opts RunOptions) error {
 
 // loops are the daemon's independent loops; more join as features land.
 func (d *Daemon) loops() []func(context.Context, RunOptions) error {
-	return []func(context.Context, RunOptions) error{d.outboxLoop, d.watchLoop, d.lifecycleLoop, d.digestLoop}
+	return []func(context.Context, RunOptions) error{d.every("outbox", d.OutboxOnce), d.watchLoop, d.every("lifecycle", d.LifecycleOnce), d.digestLoop}
 }
 
 // watched lists the mailboxes the watcher reads: INBOX (IDLE), then Sent
@@ -197,24 +197,27 @@ func (d *Daemon) SyncInbox(ctx context.Context) error {
 	return d.watcher.Sync(ctx)
 }
 
-// outboxLoop resolves doubts, plans, sends and reconciles Sent every tick.
-// A failing step is logged and retried next tick; the loop only ends with ctx.
-func (d *Daemon) outboxLoop(ctx context.Context, opts RunOptions) error {
-	a := d.a
-	for {
-		if err := d.OutboxOnce(ctx); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
+// every makes a loop that runs once each tick (or on Wake). A failing
+// pass is logged and retried next tick; the loop only ends with ctx. A
+// healthy pass pings the systemd watchdog.
+func (d *Daemon) every(name string, once func(context.Context) error) func(context.Context, RunOptions) error {
+	return func(ctx context.Context, opts RunOptions) error {
+		a := d.a
+		for {
+			if err := once(ctx); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				a.Log.Error(name, "err", err)
+			} else if opts.Watchdog != nil {
+				opts.Watchdog()
 			}
-			a.Log.Error("outbox", "err", err)
-		} else if opts.Watchdog != nil {
-			opts.Watchdog()
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-a.Clock.After(opts.Tick):
-		case <-opts.Wake:
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-a.Clock.After(opts.Tick):
+			case <-opts.Wake:
+			}
 		}
 	}
 }
