@@ -65,7 +65,7 @@ func BenchmarkReplyLatency(b *testing.B) {
 	ctx := context.Background()
 	n := benchEnvInt("RAPPORT_BENCH_REPLIES", 50)
 	owner := st.UniqueUser(b, "bench")
-	cfg := ibConfig(b, st, owner, filepath.Join(b.TempDir(), "rapport.db"))
+	cfg := stackConfig(b, st, owner, filepath.Join(b.TempDir(), "rapport.db"), ibTweak)
 	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 
 	type hit struct {
@@ -358,7 +358,7 @@ func BenchmarkInitialSync20k(b *testing.B) {
 			b.Skip(err.Error())
 		}
 		owner := st.UniqueUser(b, "sync")
-		runSyncBench(b, n, st.Host, ibPort(b, st.IMAPAddr), "starttls", st.CAFile, owner.Address, owner.Password,
+		runSyncBench(b, n, st.Host, stackPort(b, st.IMAPAddr), "starttls", st.CAFile, owner.Address, owner.Password,
 			func(msgs [][]byte) uint32 { return appendParallel(b, st, owner.Address, msgs) })
 	})
 }

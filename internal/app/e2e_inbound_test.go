@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,49 +28,6 @@ import (
 // The end-to-end test of the inbox watcher against the real stack:
 // Postfix delivers, Dovecot stores and serves IMAP (IDLE), Pigeonhole
 // answers for a contact on vacation, Postfix bounces a missing mailbox.
-
-// ibConfig is the owner's configuration for the real stack, built in code:
-// STARTTLS on IMAP and submission with the stack's CA, a fresh SQLite
-// file, and outreach open every day, all day, so the test does not depend
-// on when it runs.
-func ibConfig(t testing.TB, st *mailstack.Stack, owner mailstack.User, db string) *config.Config {
-	t.Helper()
-	cfg := config.Default()
-	cfg.Me = config.Me{
-		Name:         "Alex Doe",
-		Email:        owner.Address,
-		Timezone:     "UTC",
-		Intro:        "I just finished a programming certificate after six years of teaching",
-		Interest:     "the IT industry",
-		Availability: []string{"tue 13:00-16:00", "fri 09:00-17:00"},
-	}
-	cfg.IMAP = config.Server{Host: st.Host, Port: ibPort(t, st.IMAPAddr), Security: "starttls",
-		Username: owner.Address, Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.SMTP = config.Server{Host: st.Host, Port: ibPort(t, st.SMTPAddr), Security: "starttls",
-		Username: owner.Address, Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.Database = "sqlite://" + db
-	cfg.Outreach.Days = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-	cfg.Outreach.Window = "00:00-24:00"
-	cfg.Outreach.Spacing = "0s"
-	cfg.Outreach.DailyLimit = 1000
-	if err := cfg.Validate(); err != nil {
-		t.Fatalf("config built in code: %v", err)
-	}
-	return &cfg
-}
-
-func ibPort(t testing.TB, addr string) int {
-	t.Helper()
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatalf("address %q: %v", addr, err)
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		t.Fatalf("address %q: %v", addr, err)
-	}
-	return n
-}
 
 // ibRun is one running daemon of the test (an App of its own on the
 // shared database, as after a process restart).
@@ -342,7 +298,7 @@ func TestE2EInboundWatcherOnDovecot(t *testing.T) {
 	st := mailstack.FromEnv(t)
 	ctx := context.Background()
 	owner := st.UniqueUser(t, "me")
-	cfg := ibConfig(t, st, owner, filepath.Join(t.TempDir(), "rapport.db"))
+	cfg := stackConfig(t, st, owner, filepath.Join(t.TempDir(), "rapport.db"), ibTweak)
 	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -639,4 +595,10 @@ func TestInboundRescanAfterUIDValidityChangeSkipsHistory(t *testing.T) {
 	delete(before.contacts, lena)
 	before.received += 2
 	ibCompare(t, "rescan", before, after)
+}
+
+// ibTweak is this file's difference from stackConfig: the intro the
+// assertions look for.
+func ibTweak(cfg *config.Config) {
+	cfg.Me.Intro = "I just finished a programming certificate after six years of teaching"
 }

@@ -3,11 +3,9 @@ package app_test
 import (
 	"context"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,35 +26,11 @@ import (
 // seconds on a fake clock.
 func lifecycleE2EConfig(t *testing.T, st *mailstack.Stack, owner mailstack.User) *config.Config {
 	t.Helper()
-	port := func(addr string) int {
-		_, p, err := net.SplitHostPort(addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	cfg := config.Default()
-	cfg.Me = config.Me{Name: "Alex Doe", Email: owner.Address, Timezone: "UTC",
-		Intro: "I just finished a programming certificate", Interest: "the IT industry",
-		Availability: []string{"tue 13:00-16:00", "fri 09:00-17:00"}}
-	cfg.IMAP = config.Server{Host: st.Host, Port: port(st.IMAPAddr), Security: "starttls", Username: owner.Address,
-		Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.SMTP = config.Server{Host: st.Host, Port: port(st.SMTPAddr), Security: "starttls", Username: owner.Address,
-		Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.Database = "sqlite://" + filepath.Join(t.TempDir(), "rapport.db")
-	cfg.Outreach.Days = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-	cfg.Outreach.Window = "00:00-24:00"
-	cfg.Outreach.Spacing = "0s"
-	cfg.Followup.After, cfg.Followup.Grace, cfg.Followup.Max = config.Dur("2s"), config.Dur("5s"), 2
-	cfg.Thankyou.After = config.Dur("2s")
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return &cfg
+	return stackConfig(t, st, owner, filepath.Join(t.TempDir(), "rapport.db"), func(cfg *config.Config) {
+		cfg.Outreach.DailyLimit = config.Default().Outreach.DailyLimit
+		cfg.Followup.After, cfg.Followup.Grace, cfg.Followup.Max = config.Dur("2s"), config.Dur("5s"), 2
+		cfg.Thankyou.After = config.Dur("2s")
+	})
 }
 
 // TestE2ELifecycleDraftsOnDovecot runs follow-ups, no_response and the

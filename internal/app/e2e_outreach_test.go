@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -37,50 +35,6 @@ type e2eContact struct {
 	addr                       string
 }
 
-// e2eConfig is a complete configuration for the real mail stack, built in
-// code: the owner's mailbox over STARTTLS on both protocols, the stack's
-// CA, a fresh SQLite file, and an outreach policy open every day and all
-// day so the test does not depend on when it runs.
-func e2eConfig(t *testing.T, st *mailstack.Stack, owner mailstack.User, db string) *config.Config {
-	t.Helper()
-	cfg := config.Default()
-	cfg.Me = config.Me{
-		Name:     "Alex Doe",
-		Email:    owner.Address,
-		Timezone: "UTC",
-		Intro:    "I just finished a programming certificate after six years of teaching",
-		Interest: "the IT industry",
-		Availability: []string{"mon 13:00-16:00", "tue 13:00-16:00", "wed 13:00-16:00", "thu 13:00-16:00",
-			"fri 09:00-17:00", "sat 10:00-12:00", "sun 10:00-12:00"},
-	}
-	cfg.IMAP = config.Server{Host: st.Host, Port: e2ePort(t, st.IMAPAddr), Security: "starttls",
-		Username: owner.Address, Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.SMTP = config.Server{Host: st.Host, Port: e2ePort(t, st.SMTPAddr), Security: "starttls",
-		Username: owner.Address, Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.Database = "sqlite://" + db
-	cfg.Outreach.Days = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-	cfg.Outreach.Window = "00:00-24:00"
-	cfg.Outreach.Spacing = "0s"
-	cfg.Outreach.DailyLimit = 20
-	if err := cfg.Validate(); err != nil {
-		t.Fatalf("config built in code: %v", err)
-	}
-	return &cfg
-}
-
-func e2ePort(t *testing.T, addr string) int {
-	t.Helper()
-	_, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatalf("address %q: %v", addr, err)
-	}
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		t.Fatalf("address %q: %v", addr, err)
-	}
-	return n
-}
-
 func e2eLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
@@ -93,7 +47,7 @@ func TestE2EOutreachThroughPostfixAndDovecot(t *testing.T) {
 	ctx := context.Background()
 	owner := st.UniqueUser(t, "owner")
 	db := filepath.Join(t.TempDir(), "rapport.db")
-	cfg := e2eConfig(t, st, owner, db)
+	cfg := stackConfig(t, st, owner, db, e2eTweak)
 	// A fake clock: the SentGrace wait before Sent is reconciled is
 	// passed by advancing it, not by sleeping.
 	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
@@ -348,7 +302,7 @@ func TestE2EWrongCAFailsClearly(t *testing.T) {
 	st := mailstack.FromEnv(t)
 	ctx := context.Background()
 	owner := st.UniqueUser(t, "owner")
-	cfg := e2eConfig(t, st, owner, filepath.Join(t.TempDir(), "rapport.db"))
+	cfg := stackConfig(t, st, owner, filepath.Join(t.TempDir(), "rapport.db"), e2eTweak)
 	wrong := testmail.NewCert(t).CAFile(t)
 	cfg.IMAP.CAFile, cfg.SMTP.CAFile = wrong, wrong
 
@@ -398,4 +352,13 @@ func TestE2EWrongCAFailsClearly(t *testing.T) {
 	if se != nil && (se.InDoubt() || se.Permanent()) {
 		t.Errorf("a TLS failure classified as in doubt or permanent: %v", err)
 	}
+}
+
+// e2eTweak is this file's difference from stackConfig: meeting options on
+// every day and the default daily limit.
+func e2eTweak(cfg *config.Config) {
+	cfg.Me.Intro = "I just finished a programming certificate after six years of teaching"
+	cfg.Me.Availability = []string{"mon 13:00-16:00", "tue 13:00-16:00", "wed 13:00-16:00", "thu 13:00-16:00",
+		"fri 09:00-17:00", "sat 10:00-12:00", "sun 10:00-12:00"}
+	cfg.Outreach.DailyLimit = 20
 }

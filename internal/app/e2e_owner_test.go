@@ -41,22 +41,7 @@ func eoConfig(t *testing.T, st *mailstack.Stack, owner mailstack.User, dir strin
 	if err := os.WriteFile(pwFile, []byte(owner.Password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Default()
-	cfg.Me = config.Me{Name: "Alex Doe", Email: owner.Address, Timezone: "UTC",
-		Intro: "I just finished a programming certificate", Interest: "the IT industry",
-		Availability: []string{"tue 13:00-16:00", "fri 09:00-17:00"}}
-	cfg.IMAP = config.Server{Host: st.Host, Port: eoPort(t, st.IMAPAddr), Security: "starttls", Username: owner.Address,
-		Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.SMTP = config.Server{Host: st.Host, Port: eoPort(t, st.SMTPAddr), Security: "starttls", Username: owner.Address,
-		Password: config.Secret(owner.Password), CAFile: st.CAFile}
-	cfg.Database = "sqlite://" + db
-	cfg.Outreach.Days = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-	cfg.Outreach.Window = "00:00-24:00"
-	cfg.Outreach.Spacing = "0s"
-	cfg.Outreach.DailyLimit = 1000
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cfg := stackConfig(t, st, owner, db, nil)
 	file := fmt.Sprintf(`me:
   name: Alex Doe
   email: %[1]s
@@ -74,17 +59,7 @@ log: {level: warn}
 	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &cfg, path
-}
-
-func eoPort(t *testing.T, addr string) int {
-	t.Helper()
-	i := strings.LastIndexByte(addr, ':')
-	var n int
-	if _, err := fmt.Sscan(addr[i+1:], &n); err != nil || i < 0 {
-		t.Fatalf("address %q", addr)
-	}
-	return n
+	return cfg, path
 }
 
 // eoDaemon is one daemon process of the test: its own App on the shared
