@@ -1,19 +1,35 @@
 // Package app is rapport's composition root: it builds the store, the
-// services and the daemon loops from a Config, and closes them in reverse
-// order.
+// state machine's applier and the use cases from a Config (Open), the
+// running daemon from those (NewDaemon, then Start and Stop), and closes
+// everything in reverse order. The work itself lives in packages named for
+// what they do, along the data path: mailbox (mail in) → inbound →
+// classify → pipeline (decide) → apply → outbox (mail out), with timers,
+// owner, digest and scheduler beside them.
 package app
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
 
+	"rapport/internal/apply"
 	"rapport/internal/clock"
+	"rapport/internal/compose"
 	"rapport/internal/config"
 	"rapport/internal/contacts"
 	"rapport/internal/model"
+	"rapport/internal/outbox"
+	"rapport/internal/owner"
+	"rapport/internal/pipeline"
+	"rapport/internal/render"
+	"rapport/internal/scheduler"
 	"rapport/internal/store"
 )
 
@@ -25,9 +41,17 @@ type App struct {
 	Store    *store.Store
 	Account  int64
 	Contacts *contacts.Service
+	Apply    *apply.Applier
+	Render   *render.Renderer
+	Planner  *outbox.Planner
+	Notifier *owner.Notifier
 
 	mail    *mailParts
 	closers []namedCloser
+	inst    string // this database's rapport (see Me)
+	// daemon: this process runs the daemon (its scheduler is kicked
+	// directly, not through the wake socket).
+	daemon atomic.Bool
 }
 
 type namedCloser struct {
@@ -41,8 +65,8 @@ type Options struct {
 	Clock clock.Clock
 }
 
-// Open builds an App: opens and migrates the database and resolves the
-// account.
+// Open builds an App: opens and migrates the database, resolves the account
+// and wires the services. Nothing touches the network.
 func Open(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	a := &App{Config: cfg, Log: opts.Log, Clock: opts.Clock}
 	if a.Log == nil {
@@ -51,12 +75,11 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 	if a.Clock == nil {
 		a.Clock = clock.Real{}
 	}
-	st, err := store.Open(ctx, cfg.Database, a.Clock)
-	if err != nil {
+	if err := a.initMail(); err != nil {
 		return nil, err
 	}
-	if err := a.initMail(); err != nil {
-		st.Close()
+	st, err := store.Open(ctx, cfg.Database, a.Clock)
+	if err != nil {
 		return nil, err
 	}
 	a.Store = st
@@ -66,9 +89,110 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	a.Contacts = &contacts.Service{Store: st, Account: a.Account, Planner: a.planner()}
+	inst, err := a.instance(ctx)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.inst = inst
+	a.wire()
+	wake := a.WakePath()
+	st.AfterCommit(func() {
+		if !a.daemon.Load() {
+			scheduler.Wake(wake)
+		}
+	})
 	return a, nil
 }
+
+// WakePath is the socket a running daemon listens on for "look again"
+// from other processes: beside the SQLite file, else in the runtime
+// directory, named for the database.
+func (a *App) WakePath() string {
+	if p := a.Store.Path(); p != "" && p != ":memory:" {
+		if w := p + ".wake"; len(w) < 100 {
+			return w
+		}
+	}
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%d", a.Config.Database, a.Account)
+	return filepath.Join(dir, fmt.Sprintf("rapport-%016x.wake", h.Sum64()))
+}
+
+// wire builds the services from the config and the store.
+func (a *App) wire() {
+	cfg := a.Config
+	home := cfg.Location()
+	me := a.Me()
+	a.Render = &render.Renderer{Account: a.Account, Templates: a.mail.templates, Me: me, Home: home,
+		Avail: a.mail.avail, Calendar: a.mail.calendar, Loc: a.contactLocation}
+	a.Planner = &outbox.Planner{Account: a.Account, Policy: a.mail.policy, Calendar: a.mail.calendar, Home: home,
+		Loc: a.contactLocation}
+	a.Notifier = &owner.Notifier{Account: a.Account, Me: me, Templates: a.mail.templates, Clock: a.Clock, Home: home,
+		Log: a.Log.With("part", "notify"), Instant: func() bool { return a.Config.Notify == "instant" }, PerHour: cfg.NotifyPerHour}
+	a.Apply = &apply.Applier{Account: a.Account, Owner: cfg.Me.Email, Clock: a.Clock, Log: a.Log.With("part", "apply"),
+		Policy: a.Policy(), Loc: a.contactLocation, Render: a.Render, Planner: a.Planner, Notifier: a.Notifier,
+		Inviter: inviter{a}}
+	a.Contacts = &contacts.Service{Store: a.Store, Account: a.Account, Planner: importPlanner{a}, Apply: a.Apply}
+}
+
+// Me is the owner as mail templates see them, with this rapport's
+// instance.
+func (a *App) Me() compose.Me {
+	me := a.Config.Me
+	return compose.Me{Name: me.Name, Email: me.Email, Intro: me.Intro, Interest: me.Interest, Instance: a.inst}
+}
+
+// Policy is the state machine's policy from the config.
+func (a *App) Policy() pipeline.Policy {
+	cfg := a.Config
+	return pipeline.Policy{
+		Home: cfg.Location(), Calendar: a.mail.calendar, Outreach: a.mail.policy,
+		FollowupAfter: cfg.Followup.After.Span, FollowupMax: cfg.Followup.Max, FollowupGrace: cfg.Followup.Grace.Span,
+		FollowupMode:  pipeline.Mode(cfg.Followup.Mode),
+		ThankyouAfter: cfg.Thankyou.After.Span, ThankyouMode: pipeline.Mode(cfg.Thankyou.Mode),
+		KeepInTouchEvery: cfg.KeepInTouch.Every.Span, KeepInTouchMode: pipeline.Mode(cfg.KeepInTouch.Mode),
+		Invite: cfg.Meetings.Invite, AutoReferrals: cfg.Referrals == "auto",
+	}
+}
+
+// inviter makes the mail that carries a calendar invitation to a contact,
+// and queues the owner's own copy (PUBLISH) for their calendar.
+type inviter struct{ a *App }
+
+func (iv inviter) Invite(ctx context.Context, tx *store.Tx, c *model.Contact, m *store.Meeting, method string,
+	now time.Time) (*render.Rendered, error) {
+	a := iv.a
+	if method == "CANCEL" && m.UID == "" {
+		return nil, nil // no invitation went: nothing to cancel
+	}
+	r, ev, err := a.Render.Invite(ctx, tx, c, m, method, now)
+	if err != nil {
+		return nil, err
+	}
+	if method == "REQUEST" {
+		cp, err := a.Render.OwnerCopy(c, *ev, now)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.InsertMessage(ctx, a.Account, store.NewMessage{ContactID: c.ID, Direction: model.Out,
+			Kind: model.KindNotification, State: model.MsgQueued, MessageID: cp.MessageID, Subject: cp.Subject,
+			From: a.Config.Me.Email, To: a.Config.Me.Email, Raw: cp.Raw, PlannedAt: now, MeetingID: m.ID}); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// importPlanner gives contacts that an import stores in batches a first
+// slot; the queue is planned for real (daily limit, spacing) as they go.
+type importPlanner struct{ a *App }
+
+func (p importPlanner) NextOutreach(c *model.Contact, now time.Time) time.Time { return now }
 
 func (a *App) onClose(name string, fn func() error) {
 	a.closers = append(a.closers, namedCloser{name, fn})
@@ -125,12 +249,64 @@ func (a *App) Status(ctx context.Context) (*Status, error) {
 	if st.Checkpoints == nil {
 		st.Checkpoints = []store.Checkpoint{}
 	}
-	st.Outbox, err = a.outboxCounts(ctx)
+	st.Outbox, err = a.Store.OutboxCounts(ctx, a.Account)
 	return st, err
 }
 
-func (a *App) planner() contacts.Planner { return outreachPlanner{a} }
+// Summary is the pipeline in one line (the status mail command).
+func (a *App) Summary(ctx context.Context) (string, error) {
+	st, err := a.Status(ctx)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, s := range model.Statuses {
+		if n := st.ByStatus[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", s, n))
+		}
+	}
+	out := fmt.Sprintf("%d contacts", st.Contacts)
+	if len(parts) > 0 {
+		out += ": " + joinComma(parts)
+	}
+	return out, nil
+}
 
-func (a *App) outboxCounts(ctx context.Context) (map[string]int, error) {
-	return a.Store.OutboxCounts(ctx, a.Account)
+func joinComma(l []string) string {
+	out := ""
+	for i, s := range l {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}
+
+// Forecaster says when the first requests to contacts not yet queued
+// would go after the queue (contacts import --dry-run, and the plan's
+// length): the planner itself, in a transaction that is rolled back.
+func (a *App) Forecaster() contacts.Forecaster { return forecaster{a} }
+
+type forecaster struct{ a *App }
+
+var errForecastOnly = errors.New("forecast only: rolled back")
+
+func (f forecaster) Forecast(ctx context.Context, add []*model.Contact, now time.Time) ([]time.Time, error) {
+	var out []time.Time
+	err := f.a.Store.WithTx(ctx, func(tx *store.Tx) error {
+		for _, c := range add {
+			t, err := f.a.Planner.Slot(ctx, tx, c, now)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return errForecastOnly
+	})
+	f.a.Planner.Forget()
+	if errors.Is(err, errForecastOnly) {
+		err = nil
+	}
+	return out, err
 }

@@ -37,6 +37,7 @@ import (
 	"rapport/internal/clock"
 	"rapport/internal/config"
 	"rapport/internal/contacts"
+	"rapport/internal/inbound"
 	"rapport/internal/mailstack"
 	"rapport/internal/model"
 	"rapport/internal/store"
@@ -73,7 +74,7 @@ func BenchmarkReplyLatency(b *testing.B) {
 		at    time.Time
 	}
 	hits := make(chan hit, n)
-	r := ibStart(b, cfg, clk, benchLogger(), func(ap app.Applied) {
+	r := ibStart(b, cfg, clk, benchLogger(), func(ap inbound.Applied) {
 		if ap.Contact.Status == model.Replied && ap.From != model.Replied {
 			hits <- hit{ap.Contact.Email, time.Now()}
 		}
@@ -216,7 +217,7 @@ func TestInboundSyncChildProcess(t *testing.T) {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- d.Run(rctx, app.RunOptions{WatchOnly: true, Tick: time.Hour}) }()
+	go func() { done <- d.Run(rctx, app.RunOptions{WatchOnly: true}) }()
 	for {
 		_, last, err := a.Store.Checkpoint(ctx, a.Account, "INBOX")
 		if err != nil {

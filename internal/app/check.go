@@ -16,6 +16,7 @@ import (
 
 	"rapport/internal/config"
 	"rapport/internal/mailbox"
+	"rapport/internal/oauth"
 	"rapport/internal/outbox"
 )
 
@@ -29,28 +30,41 @@ func CheckMail(ctx context.Context, cfg *config.Config, log *slog.Logger) ([]str
 	return a.Check(ctx)
 }
 
-// Check verifies the passwords, the IMAP login and folders, and the SMTP
-// login. It returns a line per finding and an error naming every failure,
-// each with what to do about it where the cause is recognisable.
+// Check verifies the passwords or the OAuth2 sign-in, the IMAP login and
+// folders, and the SMTP login. It returns a line per finding and an error
+// naming every failure, each with what to do about it where the cause is
+// recognisable. A sign-in that has expired or was revoked is the one
+// error (it matches oauth.ErrSignInExpired).
 func (a *App) Check(ctx context.Context) ([]string, error) {
 	var lines []string
 	var errs []error
-	imapPW, err := a.Config.IMAP.ResolvePassword(ctx, "imap")
+	cfgIMAP, cfgSMTP := a.Config.IMAP, a.Config.SMTP
+	if a.Config.UsesOAuth2() {
+		line, err := a.checkOAuth2(ctx)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, line)
+	}
+	imapPW, err := a.passwordFor(ctx, cfgIMAP, "imap")
 	if err != nil {
 		errs = append(errs, err)
 	}
-	smtpPW, err := a.Config.SMTP.ResolvePassword(ctx, "smtp")
+	smtpPW, err := a.passwordFor(ctx, cfgSMTP, "smtp")
 	if err != nil {
 		errs = append(errs, err)
 	}
-	if imapPW != "" {
+	if imapPW != "" || cfgIMAP.Auth == config.AuthOAuth2 {
 		cfg, err := a.IMAPConfig(imapPW)
 		if err != nil {
 			errs = append(errs, err)
 		} else if c, err := mailbox.Dial(ctx, cfg, a.Log); err != nil {
-			errs = append(errs, withHint("imap", fmt.Errorf("imap %s:%d: %w", cfg.Host, cfg.Port, err)))
+			if errors.Is(err, oauth.ErrSignInExpired) {
+				return lines, err
+			}
+			errs = append(errs, withHint("imap", cfgIMAP, fmt.Errorf("imap %s:%d: %w", cfg.Host, cfg.Port, err)))
 		} else {
-			lines = append(lines, fmt.Sprintf("imap      ok (%s@%s:%d, %s)", cfg.Username, cfg.Host, cfg.Port, cfg.Security))
+			lines = append(lines, fmt.Sprintf("imap      ok (%s@%s:%d, %s%s)", cfg.Username, cfg.Host, cfg.Port, cfg.Security, authNote(cfgIMAP)))
 			found, err := c.DiscoverFolders(ctx)
 			c.Close()
 			if err != nil {
@@ -74,15 +88,18 @@ func (a *App) Check(ctx context.Context) ([]string, error) {
 			}
 		}
 	}
-	if smtpPW != "" {
+	if smtpPW != "" || cfgSMTP.Auth == config.AuthOAuth2 {
 		cfg, err := a.SMTPConfig(smtpPW)
 		if err != nil {
 			errs = append(errs, err)
 		} else if c, err := outbox.Dial(ctx, cfg); err != nil {
-			errs = append(errs, withHint("smtp", fmt.Errorf("smtp %s:%d: %w", cfg.Host, cfg.Port, err)))
+			if errors.Is(err, oauth.ErrSignInExpired) {
+				return lines, err
+			}
+			errs = append(errs, withHint("smtp", cfgSMTP, fmt.Errorf("smtp %s:%d: %w", cfg.Host, cfg.Port, err)))
 		} else {
 			c.Close()
-			lines = append(lines, fmt.Sprintf("smtp      ok (%s@%s:%d, %s)", cfg.Username, cfg.Host, cfg.Port, cfg.Security))
+			lines = append(lines, fmt.Sprintf("smtp      ok (%s@%s:%d, %s%s)", cfg.Username, cfg.Host, cfg.Port, cfg.Security, authNote(cfgSMTP)))
 		}
 	}
 	return lines, errors.Join(errs...)
@@ -100,7 +117,10 @@ func (h *hinted) Unwrap() error { return h.err }
 // withHint adds what to do about a connection or login failure to the
 // server configured under key ("imap" or "smtp"), when the cause is
 // recognisable.
-func withHint(key string, err error) error {
+func withHint(key string, s config.Server, err error) error {
+	if h := authHint(key, s, err); h != "" {
+		return &hinted{err: err, hint: h}
+	}
 	if h := hint(key, err); h != "" {
 		return &hinted{err: err, hint: h}
 	}

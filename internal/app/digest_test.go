@@ -17,7 +17,6 @@ import (
 	"rapport/internal/app"
 	"rapport/internal/contacts"
 	"rapport/internal/model"
-	"rapport/internal/outbox"
 )
 
 // digestMIME parses a message with go-message: its top-level media type
@@ -80,8 +79,12 @@ func TestDigestQueuedOncePerWeek(t *testing.T) {
 		t.Fatalf("%d digest rows, want 1", n)
 	}
 
-	// A restart: another App on the same database, later in the week.
+	// A restart: another App on the same database, later in the week (the
+	// first daemon has stopped: one runs at a time).
 	p.clock.Advance(3 * 24 * time.Hour) // Friday
+	if err := p.d.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a2, err := app.Open(ctx, p.a.Config, app.Options{Log: log, Clock: p.clock})
 	if err != nil {
@@ -154,7 +157,8 @@ func digestPipeline(t *testing.T, p *inProcess) map[model.Status]int {
 		case model.Queued, model.Contacted:
 			continue
 		case model.Scheduled:
-			_, err = p.a.ScheduleMeeting(ctx, c.email, p.clock.Now().Add(48*time.Hour), 30*time.Minute, "video", "test")
+			_, err = p.a.Contacts.Schedule(ctx, c.email, contacts.Meeting{Start: p.clock.Now().Add(48 * time.Hour),
+				Duration: 30 * time.Minute, Format: "video", Source: "test"})
 		case model.Paused:
 			_, err = p.a.Contacts.Pause(ctx, c.email)
 		case model.Snoozed:
@@ -193,17 +197,17 @@ func TestDigestCountsMatchContactsAndMailIsMultipart(t *testing.T) {
 	}
 	got := map[model.Status]int{}
 	total := 0
-	for _, r := range d.Pipeline {
-		got[r.Status] = r.Count
-		total += r.Count
+	for _, r := range d.Rows {
+		got[model.Status(r.Status)] = r.Now
+		total += r.Now
 	}
 	for _, st := range model.Statuses {
 		if got[st] != want[st] {
 			t.Errorf("digest counts %d %s, contacts list has %d", got[st], st, want[st])
 		}
 	}
-	if d.Total != 12 || total != 12 {
-		t.Errorf("digest total %d (rows sum %d), want 12", d.Total, total)
+	if total != 12 {
+		t.Errorf("digest rows sum to %d, want 12", total)
 	}
 
 	if ok, err := p.a.QueueDigest(ctx, false); err != nil || !ok {
@@ -215,7 +219,7 @@ func TestDigestCountsMatchContactsAndMailIsMultipart(t *testing.T) {
 	}
 	var raw []byte
 	for _, r := range rows {
-		if r.Kind == outbox.KindDigest {
+		if r.Kind == model.KindDigest {
 			raw = r.Raw
 			if r.ToAddr != p.a.Config.Me.Email || r.Contact() != 0 {
 				t.Errorf("digest row to %q about contact %d", r.ToAddr, r.Contact())
@@ -262,20 +266,69 @@ func digestKeys(m map[string]string) []string {
 	return out
 }
 
-// digestLineHas reports whether the text digest's pipeline has a row for
-// label whose "now" count is n: "contacted    ####....    2  ...".
+// digestLineHas reports whether the text digest's progress table has a
+// row for label whose "now" count is n: "| contacted    |    2 | ...".
 func digestLineHas(text, label string, n int) bool {
 	for _, l := range strings.Split(text, "\n") {
-		f := strings.Fields(l)
-		words := strings.Fields(label)
-		if len(f) < len(words)+2 || strings.Join(f[:len(words)], " ") != label {
+		cells := strings.Split(l, "|")
+		if len(cells) < 4 || strings.TrimSpace(cells[1]) != label {
 			continue
 		}
-		if f[len(words)+1] == strconv.Itoa(n) {
+		if strings.TrimSpace(cells[2]) == strconv.Itoa(n) {
 			return true
 		}
 	}
 	return false
+}
+
+// A daemon that was down at digest time sends the week's digest once when
+// it starts, and a restart later that week does not send another.
+func TestDigestCatchUpOnStart(t *testing.T) {
+	p := startInProcess(t)
+	ctx := context.Background()
+	ny, _ := time.LoadLocation("America/New_York")
+	p.add("Maria Lopez", "maria@example.org")
+	p.clock.Set(time.Date(2026, 12, 2, 15, 0, 0, 0, ny)) // Wednesday: Monday 08:00 was missed
+	waiters := p.clock.Waiters()
+	p.run()
+	deadline := time.Now().Add(10 * time.Second)
+	for digestRows(t, p.a) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no catch-up digest on start (now %v)", p.clock.Now().In(ny))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for p.clock.Waiters() < waiters+1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the digest loop did not go to sleep")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if ok, err := p.a.DigestDue(ctx); err != nil || ok {
+		t.Fatalf("DigestDue after the catch-up = %v, %v; want nothing", ok, err)
+	}
+	// A restart on Thursday: nothing more this week.
+	p.clock.Advance(24 * time.Hour)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a2, err := app.Open(ctx, p.a.Config, app.Options{Log: log, Clock: p.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a2.Close()
+	if ok, err := a2.DigestDue(ctx); err != nil || ok {
+		t.Fatalf("DigestDue after a restart = %v, %v; want nothing", ok, err)
+	}
+	if n := digestRows(t, a2); n != 1 {
+		t.Fatalf("%d digest rows, want 1", n)
+	}
+	// Monday 08:00: the running daemon queues the next week's.
+	p.clock.Set(time.Date(2026, 12, 7, 8, 0, 0, 0, ny))
+	for digestRows(t, a2) != 2 {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatalf("%d digest rows after Monday 08:00, want 2", digestRows(t, a2))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // TestDigestLoopFiresMondayMorningNewYork runs the daemon on a fake clock
@@ -292,7 +345,7 @@ func TestDigestLoopFiresMondayMorningNewYork(t *testing.T) {
 	p.run()
 	ownerSync(t, p.d)
 	deadline := time.Now().Add(10 * time.Second)
-	for p.clock.Waiters() < waiters+3 { // outbox, lifecycle, digest
+	for p.clock.Waiters() < waiters+1 { // the scheduler
 		if time.Now().After(deadline) {
 			t.Fatalf("the daemon's loops did not go to sleep: %d waiters", p.clock.Waiters())
 		}

@@ -19,6 +19,7 @@ import (
 	"rapport/internal/clock"
 	"rapport/internal/config"
 	"rapport/internal/contacts"
+	"rapport/internal/inbound"
 	"rapport/internal/mailstack"
 	"rapport/internal/model"
 	"rapport/internal/store"
@@ -38,7 +39,7 @@ type ibRun struct {
 	done   chan error
 }
 
-func ibStart(t testing.TB, cfg *config.Config, clk clock.Clock, log *slog.Logger, onApplied func(app.Applied)) *ibRun {
+func ibStart(t testing.TB, cfg *config.Config, clk clock.Clock, log *slog.Logger, onApplied func(inbound.Applied)) *ibRun {
 	t.Helper()
 	ctx := context.Background()
 	a, err := app.Open(ctx, cfg, app.Options{Log: log, Clock: clk})
@@ -58,7 +59,7 @@ func ibStart(t testing.TB, cfg *config.Config, clk clock.Clock, log *slog.Logger
 func (r *ibRun) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel, r.done = cancel, make(chan error, 1)
-	go func() { r.done <- r.d.Run(ctx, app.RunOptions{WatchOnly: true, Tick: time.Hour}) }()
+	go func() { r.done <- r.d.Run(ctx, app.RunOptions{WatchOnly: true}) }()
 }
 
 // stop ends the daemon and closes the app.
@@ -313,7 +314,8 @@ func TestE2EInboundWatcherOnDovecot(t *testing.T) {
 
 	// The user's INBOX already holds mail of their own, read and unread,
 	// flagged and answered, among it an old message from Sue.
-	old := time.Now().AddDate(-1, 0, 0)
+	// (More than history.lookback ago: not a reason to hold Sue's request.)
+	old := time.Now().AddDate(0, -13, 0)
 	ibAppend(t, st, owner.Address, mailstack.BuildMessage("boss@work.example", owner.Address, "Quarterly numbers", "See attached."), old, imap.FlagSeen, imap.FlagFlagged)
 	ibAppend(t, st, owner.Address, mailstack.BuildMessage("Sue Silent <"+sue+">", owner.Address, "Long time no see", "Hi Alex, how are you doing these days?"), old, imap.FlagSeen, imap.FlagAnswered)
 	ibAppend(t, st, owner.Address, mailstack.BuildMessage("news@letters.example", owner.Address, "Weekly digest", "Ten things."), old)
@@ -527,9 +529,11 @@ func TestInboundRescanAfterUIDValidityChangeSkipsHistory(t *testing.T) {
 	imapSrv := testmail.NewIMAP(t)
 	smtpSrv := testmail.NewSMTP(t)
 	const sue, maria, kim, lena = "sue@example.org", "maria@example.org", "kim@example.org", "lena@example.org"
-	// A year-old conversation with Sue, read and answered, before rapport.
+	// A conversation with Sue more than a year old, read and answered,
+	// before rapport (older than history.lookback: not a reason to hold
+	// her first request).
 	if _, err := imapSrv.Append("INBOX", mailstack.BuildMessage("Sue <"+sue+">", testmail.DefaultUser, "Long time no see", "How are you?"),
-		[]string{`\Seen`, `\Answered`}, time.Now().AddDate(-1, 0, 0)); err != nil {
+		[]string{`\Seen`, `\Answered`}, time.Now().AddDate(0, -13, 0)); err != nil {
 		t.Fatal(err)
 	}
 	cfg := testConfig(t, imapSrv, smtpSrv)

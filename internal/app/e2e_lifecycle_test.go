@@ -71,7 +71,7 @@ func TestE2ELifecycleDraftsOnDovecot(t *testing.T) {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- d.Run(rctx, app.RunOptions{WatchOnly: true, Tick: time.Hour}) }()
+	go func() { done <- d.Run(rctx, app.RunOptions{WatchOnly: true}) }()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -88,7 +88,8 @@ func TestE2ELifecycleDraftsOnDovecot(t *testing.T) {
 		}
 	}
 	// Jordan and the user met an hour ago (agreed by phone).
-	if _, err := a.ScheduleMeeting(ctx, met, clk.Now().Add(-time.Hour), 30*time.Minute, "phone", "test"); err != nil {
+	if _, err := a.Contacts.Schedule(ctx, met, contacts.Meeting{Start: clk.Now().Add(-time.Hour), Duration: 30 * time.Minute,
+		Format: "phone", Source: "test"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -106,6 +107,9 @@ func TestE2ELifecycleDraftsOnDovecot(t *testing.T) {
 	if c, _ := a.Contacts.Get(ctx, silent); c.Status != model.Contacted || c.FollowupsSent != 2 {
 		t.Fatalf("silent contact before the grace ends: %s, %d follow-ups", c.Status, c.FollowupsSent)
 	}
+	// The follow-ups are drafts the owner never sent; read them before
+	// no_response takes them out of Drafts.
+	drafted := st.Messages(t, owner.Address, "Drafts")
 	step(3 * time.Second) // no_response
 	step(time.Minute)
 	if c, _ := a.Contacts.Get(ctx, silent); c.Status != model.NoResponse {
@@ -113,6 +117,11 @@ func TestE2ELifecycleDraftsOnDovecot(t *testing.T) {
 	}
 	if c, _ := a.Contacts.Get(ctx, met); c.Status != model.Met {
 		t.Fatalf("met contact is %s", c.Status)
+	}
+	for _, m := range st.Messages(t, owner.Address, "Drafts") {
+		if strings.Contains(m.Header.Get("To"), silent) {
+			t.Errorf("a stale follow-up draft to the no_response contact is still in Dovecot's Drafts: %q", m.Subject())
+		}
 	}
 
 	outreachID := func(email string) string {
@@ -133,7 +142,7 @@ func TestE2ELifecycleDraftsOnDovecot(t *testing.T) {
 		return ""
 	}
 	var toSilent, toMet []*mailstack.Message
-	for _, m := range st.Messages(t, owner.Address, "Drafts") {
+	for _, m := range drafted {
 		if !slices.Contains(m.Flags, imap.FlagDraft) {
 			t.Errorf("draft %q without \\Draft: %v", m.Subject(), m.Flags)
 		}

@@ -103,7 +103,7 @@ func TestE2EOutreachThroughPostfixAndDovecot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(msgs) != 1 || msgs[0].State != store.MsgSent || msgs[0].Kind != outbox.KindOutreach {
+		if len(msgs) != 1 || msgs[0].State != store.MsgSent || msgs[0].Kind != model.KindOutreach {
 			t.Fatalf("%s: message rows %s, want one sent outreach", p.addr, e2eRows(msgs))
 		}
 		rows[p.addr] = msgs[0]
@@ -161,8 +161,8 @@ func TestE2EOutreachThroughPostfixAndDovecot(t *testing.T) {
 		}
 		clk.Advance(time.Minute)
 	}
-	if n, err := d2.Outbox.Plan(ctx); err != nil || n != 0 {
-		t.Fatalf("after restart Plan planned %d (%v), want 0", n, err)
+	if n, err := d2.Outbox.Outreach(ctx); err != nil || n != 0 {
+		t.Fatalf("after restart Outreach started %d (%v), want 0", n, err)
 	}
 	if n, err := d2.Outbox.SendDue(ctx); err != nil || n != 0 {
 		t.Fatalf("after restart SendDue sent %d (%v), want 0", n, err)
@@ -171,7 +171,7 @@ func TestE2EOutreachThroughPostfixAndDovecot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[store.MsgSent] != len(people) || len(counts) != 1 {
+	if counts[string(store.MsgSent)] != len(people) || len(counts) != 1 {
 		t.Fatalf("outbox after restart %v, want only %d sent", counts, len(people))
 	}
 	// The mailboxes agree: a marker submitted now reaches each INBOX after

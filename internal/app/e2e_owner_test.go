@@ -23,7 +23,6 @@ import (
 	"rapport/internal/contacts"
 	"rapport/internal/mailstack"
 	"rapport/internal/model"
-	"rapport/internal/outbox"
 	"rapport/internal/store"
 )
 
@@ -92,7 +91,7 @@ func eoStart(t *testing.T, cfg *config.Config, clk clock.Clock) *eoDaemon {
 	r := &eoDaemon{a: a, d: d, done: make(chan error, 1)}
 	rctx, cancel := context.WithCancel(ctx)
 	r.cancel = cancel
-	go func() { r.done <- d.Run(rctx, app.RunOptions{WatchOnly: true, Tick: time.Hour}) }()
+	go func() { r.done <- d.Run(rctx, app.RunOptions{WatchOnly: true}) }()
 	t.Cleanup(func() { r.stop(t) })
 	r.sync(t)
 	return r
@@ -223,7 +222,7 @@ func eoConfirmationRows(t *testing.T, a *app.App, commandID string) int {
 	t.Helper()
 	var n int
 	if err := a.Store.DB().Get(&n, "SELECT count(*) FROM messages WHERE kind = ? AND in_reply_to = ?",
-		outbox.KindConfirmation, commandID); err != nil {
+		model.KindConfirmation, commandID); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -72,8 +72,7 @@ func startInProcess(t *testing.T) *inProcess {
 func (p *inProcess) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	wake := make(chan struct{})
-	go func() { p.done <- p.d.Run(ctx, app.RunOptions{Tick: time.Hour, Wake: wake}) }()
+	go func() { p.done <- p.d.Run(ctx, app.RunOptions{}) }()
 	p.t.Cleanup(func() {
 		cancel()
 		if err := <-p.done; err != nil {
@@ -270,7 +269,7 @@ func TestRestartProcessesNothingTwice(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- d2.Run(ctx, app.RunOptions{Tick: time.Hour}) }()
+	go func() { done <- d2.Run(ctx, app.RunOptions{WatchOnly: true}) }()
 	// Wait for the rescan to reach the end of the re-created INBOX.
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"mime/quotedprintable"
 	"os"
 	"slices"
@@ -17,8 +18,10 @@ import (
 	"rapport/internal/config"
 	"rapport/internal/contacts"
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 	"rapport/internal/store"
 	"rapport/internal/testmail"
+	"rapport/internal/timers"
 )
 
 // lcStart is Tuesday 24 November 2026, 09:30 in New York.
@@ -94,7 +97,7 @@ func (e *lcEnv) open() {
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- d.Run(rctx, RunOptions{WatchOnly: true, Tick: time.Hour}) }()
+	go func() { done <- d.Run(rctx, RunOptions{WatchOnly: true}) }()
 	e.stop = func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -169,6 +172,28 @@ func (e *lcEnv) sentTo(to string) testmail.Received {
 	return testmail.Received{}
 }
 
+// thankyous are the thank-you drafts addressed to to (not the invitation).
+func (e *lcEnv) thankyous(to string) []testmail.Message {
+	var out []testmail.Message
+	for _, m := range e.drafts(to) {
+		if strings.Contains(header(m.Raw, "Subject"), "Thank you") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// letters are the drafts addressed to to, but the calendar invitation.
+func (e *lcEnv) letters(to string) []testmail.Message {
+	var out []testmail.Message
+	for _, m := range e.drafts(to) {
+		if !strings.Contains(string(m.Raw), "text/calendar") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // drafts are the messages in the Drafts folder addressed to to.
 func (e *lcEnv) drafts(to string) []testmail.Message {
 	var out []testmail.Message
@@ -197,12 +222,16 @@ func header(raw []byte, name string) string {
 			val, found = strings.TrimSpace(v), true
 		}
 	}
-	return val
+	return strings.TrimSpace(val)
 }
+
+// nyZone is where the test contacts write from (their replies' Date:
+// offset says so).
+var nyZone, _ = time.LoadLocation("America/New_York")
 
 func inboundReply(from, inReplyTo, subject, body string, extra ...string) []byte {
 	h := fmt.Sprintf("From: %s\r\nTo: %s\r\nSubject: Re: %s\r\nDate: %s\r\nMessage-ID: <%d.%s>\r\nIn-Reply-To: <%s>\r\nReferences: <%s>\r\n",
-		from, testmail.DefaultUser, subject, lcStart.Format(time.RFC1123Z), time.Now().UnixNano(), from, inReplyTo, inReplyTo)
+		from, testmail.DefaultUser, subject, lcStart.In(nyZone).Format(time.RFC1123Z), time.Now().UnixNano(), from, inReplyTo, inReplyTo)
 	for _, x := range extra {
 		h += x + "\r\n"
 	}
@@ -283,16 +312,6 @@ func TestSilentContactGetsMaxThreadedFollowupDraftsThenNoResponse(t *testing.T) 
 	if sue.FollowupsSent != 2 || sue.NextAction != "no_response" {
 		t.Fatalf("after the last follow-up: %+v", sue)
 	}
-	// Grace is 5s from the last follow-up.
-	e.clk.Advance(3 * time.Second)
-	e.lifecycle()
-	e.wantStatus("sue@example.org", model.Contacted)
-	e.clk.Advance(3 * time.Second)
-	e.lifecycle()
-	e.wantStatus("sue@example.org", model.NoResponse)
-	e.clk.Advance(time.Minute)
-	e.lifecycle()
-
 	all := e.imap.Messages("Drafts")
 	drafts := e.drafts("sue@example.org")
 	if len(drafts) != 2 || len(all) != 2 {
@@ -324,6 +343,31 @@ func TestSilentContactGetsMaxThreadedFollowupDraftsThenNoResponse(t *testing.T) 
 	}
 	if n != 2 {
 		t.Errorf("%d follow-up rows, want 2", n)
+	}
+
+	// Grace is 5s from the last follow-up.
+	e.clk.Advance(3 * time.Second)
+	e.lifecycle()
+	e.wantStatus("sue@example.org", model.Contacted)
+	e.clk.Advance(3 * time.Second)
+	e.lifecycle()
+	sue = e.wantStatus("sue@example.org", model.NoResponse)
+	e.clk.Advance(time.Minute)
+	e.lifecycle()
+	// The owner never sent the follow-ups: the timeline says so, and the
+	// stale drafts leave Drafts (rapport's own, unchanged).
+	if n := len(e.imap.Messages("Drafts")); n != 0 {
+		t.Errorf("%d drafts left in Drafts after no_response", n)
+	}
+	d, _ := e.a.Contacts.Show(context.Background(), "sue@example.org")
+	said := false
+	for _, ev := range d.Events {
+		if ev.Type == model.EventStatus && ev.To == model.NoResponse {
+			said = strings.Contains(ev.Detail, "never went") && !strings.Contains(ev.Detail, "after the request and")
+		}
+	}
+	if !said {
+		t.Errorf("the no_response event does not say the follow-ups never went: %+v", d.Events)
 	}
 	// Nothing was sent but the outreach: drafts are the user's to send.
 	if got := len(e.smtp.Received()); got != 4 {
@@ -372,7 +416,8 @@ func TestMetContactGetsOneThankYouAcrossRestartsAndACrashDuringAppend(t *testing
 	e.add("Jordan Lee", "jordan@example.org")
 	e.outbox()
 	start := e.clk.Now().Add(time.Hour)
-	if _, err := e.a.ScheduleMeeting(ctx, "jordan@example.org", start, 30*time.Minute, "video", "test"); err != nil {
+	if _, err := e.a.Contacts.Schedule(ctx, "jordan@example.org", contacts.Meeting{Start: start, Duration: 30 * time.Minute,
+		Format: "video", Source: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	jo := e.wantStatus("jordan@example.org", model.Scheduled)
@@ -385,14 +430,16 @@ func TestMetContactGetsOneThankYouAcrossRestartsAndACrashDuringAppend(t *testing
 	e.outbox()
 	var prep []testmail.Received
 	for _, r := range e.smtp.Received() {
-		if slices.Contains(r.To, testmail.DefaultUser) {
+		// (The other mail to the owner is their copy of the invitation.)
+		if slices.Contains(r.To, testmail.DefaultUser) && strings.Contains(header(r.Data, "Subject"), "Prepare") {
 			prep = append(prep, r)
 		}
 	}
 	if len(prep) != 1 {
 		t.Fatalf("%d preparation notes, want 1", len(prep))
 	}
-	body := header(prep[0].Data, "Subject") + " " + bodyText(prep[0].Data)
+	subject, _ := new(mime.WordDecoder).DecodeHeader(header(prep[0].Data, "Subject"))
+	body := subject + " " + bodyText(prep[0].Data)
 	for _, want := range []string{"Prepare for Jordan Lee", "Questions you could ask", "Who else do you think I should talk to?"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("preparation note lacks %q:\n%s", want, body)
@@ -410,17 +457,17 @@ func TestMetContactGetsOneThankYouAcrossRestartsAndACrashDuringAppend(t *testing
 	// process dies before it records the UID.
 	e.clk.Advance(2 * time.Hour)
 	crashes := 0
-	testHookDraftAppended = func(*store.Message) error { crashes++; return errCrash }
-	t.Cleanup(func() { testHookDraftAppended = nil })
+	timers.TestHookDraftAppended = func(*store.Message) error { crashes++; return errCrash }
+	t.Cleanup(func() { timers.TestHookDraftAppended = nil })
 	if err := e.d.LifecycleOnce(ctx); !errors.Is(err, errCrash) {
 		t.Fatalf("lifecycle pass: %v, want the simulated crash", err)
 	}
-	testHookDraftAppended = nil
+	timers.TestHookDraftAppended = nil
 	if crashes != 1 {
 		t.Fatalf("%d crashes", crashes)
 	}
 	e.wantStatus("jordan@example.org", model.Met)
-	if n := len(e.drafts("jordan@example.org")); n != 1 {
+	if n := len(e.thankyous("jordan@example.org")); n != 1 {
 		t.Fatalf("%d drafts after the crash", n)
 	}
 
@@ -430,13 +477,13 @@ func TestMetContactGetsOneThankYouAcrossRestartsAndACrashDuringAppend(t *testing
 		e.clk.Advance(time.Second)
 		e.lifecycle()
 	}
-	drafts := e.drafts("jordan@example.org")
+	drafts := e.thankyous("jordan@example.org")
 	if len(drafts) != 1 {
 		t.Fatalf("%d thank-you drafts after restarts, want exactly 1", len(drafts))
 	}
 	ty := bodyText(drafts[0].Raw)
-	when := meetingWhen(start, e.cfg.Location())
-	for _, want := range []string{"Thank you for taking the time to talk with me on " + when, "anyone else you think I should talk to"} {
+	when := schedule.ContactDay(start, e.cfg.Location())
+	for _, want := range []string{"Thank you for taking the time to talk with me on " + when, "anyone else you would suggest I talk to"} {
 		if !strings.Contains(ty, want) {
 			t.Errorf("thank-you lacks %q:\n%s", want, ty)
 		}
@@ -466,13 +513,13 @@ func TestMetContactGetsOneThankYouAcrossRestartsAndACrashDuringAppend(t *testing
 	// Keep in touch after `every` (30s here) of quiet; once per period.
 	e.clk.Advance(20 * time.Second)
 	e.lifecycle()
-	if n := len(e.drafts("jordan@example.org")); n != 1 {
+	if n := len(e.letters("jordan@example.org")); n != 1 {
 		t.Fatalf("%d drafts before keep-in-touch is due", n)
 	}
 	e.clk.Advance(15 * time.Second)
 	e.lifecycle()
 	e.lifecycle()
-	drafts = e.drafts("jordan@example.org")
+	drafts = e.letters("jordan@example.org")
 	if len(drafts) != 2 || !strings.Contains(header(drafts[1].Raw, "Subject"), "A short update") {
 		t.Fatalf("%d drafts after keep-in-touch is due", len(drafts))
 	}
@@ -509,8 +556,10 @@ func TestSnoozeHoldsFollowupsThenOneGentleFollowup(t *testing.T) {
 	e.clk.Advance(6 * time.Second)
 	e.lifecycle()
 	e.wantStatus("sue@example.org", model.NoResponse)
-	if n := len(e.drafts("sue@example.org")); n != 2 {
-		t.Fatalf("%d follow-ups in all, want 2", n)
+	e.lifecycle()
+	// The two follow-ups were never sent: at no_response they leave Drafts.
+	if n := len(e.drafts("sue@example.org")); n != 0 {
+		t.Fatalf("%d follow-up drafts left after no_response, want 0", n)
 	}
 }
 
@@ -555,26 +604,23 @@ func TestMeetingsFromCalendarsAndProposals(t *testing.T) {
 		}
 	}
 	e.wantStatus("pat@example.org", model.Replied)
-	props, err := e.a.Proposals(ctx, "pat@example.org")
-	if err != nil {
-		t.Fatal(err)
-	}
+	props := proposals(t, e.a, "pat@example.org")
 	if len(props) != 1 || !props[0].Start.Equal(want) {
 		t.Fatalf("proposals %+v", props)
 	}
-	if _, err := e.a.ConfirmProposal(ctx, "pat@example.org", 2); err == nil {
+	if _, err := e.a.Contacts.Confirm(ctx, "pat@example.org", 2); err == nil {
 		t.Error("confirming a proposal that does not exist succeeded")
 	}
-	m, err := e.a.ConfirmProposal(ctx, "pat@example.org", 1)
-	if err != nil {
+	if _, err := e.a.Contacts.Confirm(ctx, "pat@example.org", 1); err != nil {
 		t.Fatal(err)
 	}
+	m := scheduledMeeting(t, e.a, "pat@example.org")
 	if m.ID != props[0].ID || m.State != store.MeetingScheduled {
 		t.Errorf("confirmed %+v", m)
 	}
 	pat := e.wantStatus("pat@example.org", model.Scheduled)
-	if !pat.NextActionAt.Equal(want) {
-		t.Errorf("next action at %v", pat.NextActionAt)
+	if pat.NextAction != model.ActionPrep || !pat.NextActionAt.Equal(want.AddDate(0, 0, -1)) {
+		t.Errorf("next action %s at %v, want the preparation note the day before", pat.NextAction, pat.NextActionAt)
 	}
 	// A cancellation from the contact puts the conversation back to replied.
 	e.imap.Deliver("INBOX", invite("cal@example.org", testmail.DefaultUser, "inv3@example.org", c.MessageID, "CANCEL"))
@@ -582,4 +628,34 @@ func TestMeetingsFromCalendarsAndProposals(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.wantStatus("cal@example.org", model.Replied)
+}
+
+func proposals(t *testing.T, a *App, email string) []*store.Meeting {
+	t.Helper()
+	ms, err := a.Contacts.Meetings(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*store.Meeting
+	for _, m := range ms {
+		if m.State == store.MeetingProposed {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func scheduledMeeting(t *testing.T, a *App, email string) *store.Meeting {
+	t.Helper()
+	ms, err := a.Contacts.Meetings(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.State == store.MeetingScheduled {
+			return m
+		}
+	}
+	t.Fatalf("%s has no scheduled meeting: %+v", email, ms)
+	return nil
 }

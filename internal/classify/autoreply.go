@@ -7,24 +7,37 @@ import (
 )
 
 // AutoReply describes an automated answer (out of office, vacation,
-// auto-responder, read receipt).
+// auto-responder) or a person's own out-of-office note.
 type AutoReply struct {
-	Signal     string    // the header or subject that gave it away, e.g. "Auto-Submitted: auto-replied"
-	ReturnDate time.Time // the return date the text states, midnight in Context.Loc; zero if none
+	Signal string // what gave it away, e.g. "Auto-Submitted: auto-replied"
+	// ReturnDate is the day the text says its writer is back (the end of
+	// a stated range), midnight in the writer's zone; zero if none.
+	ReturnDate time.Time
+	// Personal: a person wrote the note themselves (no automation
+	// header); the contact is away, not replying.
+	Personal bool
 }
 
-var autoSubjectRe = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]{0,30}\]\s*)?(?:automatic reply|auto(?:matic)?[ -]?reply|auto(?:matic)?[ -]?response|autoreply|autoresponse|out of (?:the )?office(?: autoreply| auto reply| reply| notice| alert)?|ooo|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|réponse automatique|reponse automatique|absence|absente?|respuesta automática|respuesta automatica|fuera de la oficina|risposta automatica|fuori sede|autosvar|automatisch antwoord|afwezigheidsmelding|afwezig|vacation reply|on vacation|away from the office|automatická odpověď|自动回复|自動回覆)(?:[\s:：\]\-(]|$)`)
+var autoSubjectRe = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]{0,30}\]\s*)?(?:automatic reply|auto(?:matic)?[ -]?reply|auto(?:matic)?[ -]?response|autoreply|autoresponse|auto-?respond|out of (?:the )?office(?: autoreply| auto reply| reply| notice| alert| message)?|ooo|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|réponse automatique|reponse automatique|absence|absente?|respuesta automática|respuesta automatica|fuera de la oficina|fuera de oficina|risposta automatica|fuori sede|fuori ufficio|autosvar|automatisch antwoord|afwezigheidsmelding|afwezig|resposta automática|resposta automatica|ausente|vacation reply|on vacation|away from the office|away from my desk|automatická odpověď|automatyczna odpowiedź|自动回复|自動回覆|自動返信|不在)(?:[\s:：\]\-(]|$)`)
 
-var outOfOfficeSubjectRe = regexp.MustCompile(`(?i)\bis (?:currently )?out of (?:the )?office\b|\bon (?:annual )?leave\b.{0,20}$`)
+var outOfOfficeSubjectRe = regexp.MustCompile(`(?i)\bis (?:currently )?out of (?:the )?office\b|\bon (?:annual )?leave\b.{0,20}$|\bout of office\b|\(out of office\)|\bvacation\b.{0,12}\bnotice\b|\bauto[- ]?reply\b`)
 
 // oofBodyRe: out-of-office wording, only used together with a weak header
 // signal because humans write "I was out of the office last week" too.
-var oofBodyRe = mustFast(`(?i)\b(?:i am|i'm|i will be|i'll be|currently)\s+(?:currently\s+)?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|away|travell?ing)\b|limited access to (?:my )?e-?mail|\bbin (?:derzeit |aktuell |bis )?(?:nicht im büro|abwesend|außer haus|im urlaub)|je suis (?:actuellement )?(?:absente?|en congés?)|estoy (?:fuera de la oficina|de vacaciones|ausente)|ben (?:momenteel |tot )?(?:afwezig|niet op kantoor|met vakantie)`)
+var oofBodyRe = mustFast(`\b(?:i am|i'm|i will be|i'll be|currently)\s+(?:currently\s+)?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|away|travell?ing)\b|limited access to (?:my )?e-?mail|\bbin (?:derzeit |aktuell |bis )?(?:nicht im büro|abwesend|außer haus|im urlaub)|je suis (?:actuellement )?(?:absente?|en congés?)|estoy (?:fuera de la oficina|de vacaciones|ausente)|ben (?:momenteel |tot )?(?:afwezig|niet op kantoor|met vakantie)|this is an automat|automatic(?:ally)? (?:generated|reply|response)|do not reply to this`)
 
-var noreplyRe = regexp.MustCompile(`^(?:no-?reply|do-?not-?reply|donotreply|no_reply|notifications?|mailer|auto-?confirm|automated)[@+.\-_]`)
+var noreplyRe = regexp.MustCompile(`^(?:no-?reply|do-?not-?reply|donotreply|no_reply|noreply|notifications?|notify|alerts?|mailer|auto-?confirm|automated|auto-?reply|autoresponder|newsletters?|marketing|digest)[@+.\-_]`)
 
-// detectAutoReply returns the signal that marks the message as automated, or "".
-func detectAutoReply(m *Message) string {
+// isAutomatedSender: a no-reply or system sender address.
+func isAutomatedSender(m *Message) bool {
+	return len(m.From) > 0 && noreplyRe.MatchString(m.From[0].Addr)
+}
+
+// detectAutoReply returns the signal that marks the message as automated,
+// or "". strong is false when only list or bulk headers gave it away:
+// those say how mail was distributed, not that no person wrote it, and a
+// reply in rapport's thread outweighs them.
+func detectAutoReply(m *Message, inThread bool) (sig string, strong bool) {
 	h := &m.Header
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" {
 		tok := v
@@ -32,90 +45,94 @@ func detectAutoReply(m *Message) string {
 			tok = fs[0]
 		}
 		if tok != "no" {
-			return "Auto-Submitted: " + tok
+			return "Auto-Submitted: " + tok, true
 		}
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Mail-Autoreply", "X-Autoresponder"} {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Autoreply-From", "X-Mail-Autoreply", "X-Autoresponder", "X-Vacation", "X-Ms-Exchange-Inbox-Rules-Loop"} {
 		if h.Has(k) {
-			return k + " header"
+			if k == "X-Autoreply" && strings.EqualFold(strings.TrimSpace(h.Get(k)), "no") {
+				continue
+			}
+			return k + " header", true
 		}
 	}
 	for _, k := range []string{"Precedence", "X-Precedence"} {
-		if v := strings.ToLower(strings.TrimSpace(h.Get(k))); v == "auto_reply" || v == "auto-reply" {
-			return k + ": " + v
+		if v := strings.ToLower(strings.TrimSpace(h.Get(k))); v == "auto_reply" || v == "auto-reply" || v == "autoreply" {
+			return k + ": " + v, true
 		}
 	}
 	if strings.EqualFold(strings.TrimSpace(h.Get("X-Autogenerated")), "reply") {
-		return "X-Autogenerated: Reply"
+		return "X-Autogenerated: Reply", true
 	}
 	if strings.EqualFold(strings.TrimSpace(h.Get("X-Fc-Machinegenerated")), "true") {
-		return "X-FC-MachineGenerated: true"
+		return "X-FC-MachineGenerated: true", true
 	}
 	if strings.Contains(strings.ToLower(h.Get("X-Post-Messageclass")), "autoresponder") {
-		return "X-POST-MessageClass: Autoresponder"
+		return "X-POST-MessageClass: Autoresponder", true
 	}
 	for _, v := range h.Values("Delivered-To") {
 		if strings.EqualFold(strings.TrimSpace(v), "autoresponder") {
-			return "Delivered-To: Autoresponder"
+			return "Delivered-To: Autoresponder", true
 		}
 	}
-	if m.MediaType == "multipart/report" && (m.ReportType == "disposition-notification" || m.ReportType == "feedback-report") {
-		return "report-type=" + m.ReportType
-	}
 	if autoSubjectRe.MatchString(m.Subject) || outOfOfficeSubjectRe.MatchString(m.Subject) {
-		return "subject: " + clip(m.Subject, 60)
+		return "subject: " + clip(m.Subject, 60), true
 	}
-	// Weak signals count only in pairs, or with out-of-office wording.
+	if strings.Contains(strings.ToLower(h.Get("X-Mailer")), "autorespond") || strings.Contains(strings.ToLower(h.Get("X-Mailer")), "vacation") {
+		return "X-Mailer: " + clip(h.Get("X-Mailer"), 40), true
+	}
+	// Weak signals count in pairs, or with out-of-office wording.
 	var weak []string
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Precedence"))); v == "bulk" || v == "junk" || v == "list" {
 		weak = append(weak, "Precedence: "+v)
 	}
-	if h.Has("List-Id") || h.Has("List-Unsubscribe") {
-		weak = append(weak, "List-Id/List-Unsubscribe")
-	}
-	if len(m.From) > 0 && noreplyRe.MatchString(m.From[0].Addr) {
+	if isAutomatedSender(m) {
 		weak = append(weak, "no-reply sender")
 	}
 	if m.NullReturnPath {
 		weak = append(weak, "Return-Path: <>")
 	}
-	if len(weak) >= 2 {
-		return strings.Join(weak, ", ")
+	oof := oofBodyRe.MatchString(strings.ToLower(headOf(m.Text, 2000)))
+	if len(weak) >= 1 && oof {
+		return strings.Join(weak, ", ") + " and out-of-office text", true
 	}
-	if len(weak) == 1 && oofBodyRe.MatchString(headOf(m.Text, 2000)) {
-		return weak[0] + " and out-of-office text"
+	if len(weak) >= 2 && (isAutomatedSender(m) || m.NullReturnPath) {
+		return strings.Join(weak, ", "), true
+	}
+	return "", false
+}
+
+// detectBulk recognises mass mail that is not a reply: newsletters and
+// notifications from a no-reply sender, mail from bulk senders (List-
+// Unsubscribe with an ESP's marks), Precedence: bulk/junk without a list a
+// person posts to.
+func detectBulk(m *Message) string {
+	h := &m.Header
+	if v := strings.ToLower(h.Get("X-Spam-Flag")); strings.HasPrefix(strings.TrimSpace(v), "yes") {
+		return "X-Spam-Flag: YES"
+	}
+	if v := strings.ToLower(strings.TrimSpace(h.Get("X-Spam-Status"))); strings.HasPrefix(v, "yes") {
+		return "X-Spam-Status: Yes"
+	}
+	if spamSubjectRe.MatchString(m.Subject) {
+		return "subject marked as spam"
+	}
+	prec := strings.ToLower(strings.TrimSpace(h.Get("Precedence")))
+	listUnsub := h.Has("List-Unsubscribe")
+	listID := h.Has("List-Id") || h.Has("Mailing-List") || h.Has("X-Mailing-List") || h.Has("List-Post")
+	esp := h.Has("List-Unsubscribe-Post") || h.Has("Feedback-Id") || h.Has("X-Campaign") || h.Has("X-Campaignid") || h.Has("X-Mailgun-Tag") ||
+		h.Has("X-Sg-Eid") || h.Has("X-Mc-User") || h.Has("X-Mailchimp") || h.Has("X-Newsletter") || h.Has("X-Marketing")
+	switch {
+	case isAutomatedSender(m) && (listUnsub || prec == "bulk" || esp):
+		return "no-reply sender with bulk headers"
+	case esp && listUnsub && !listID:
+		return "bulk sender headers (List-Unsubscribe and a mailing service's marks)"
+	case prec == "junk":
+		return "Precedence: junk"
+	case isAutomatedSender(m) && m.NullReturnPath:
+		return "no-reply sender and Return-Path: <>"
 	}
 	return ""
 }
 
-var (
-	returnStrongBeforeRe = mustFast(`\b(?:back|return|returning|returns|resume|resuming|zurück|wieder|retour|rentre|rentrerai|regres\w*|vuelta|vuelvo|volveré|terug|weer|à partir du|a partir del|ab dem|ab|vanaf|dès le|des le)\b`)
-	returnStrongAfterRe  = mustFast(`^[^.!?\n]{0,40}\b(?:wieder|zurück|terug|weer)\b`)
-	weekdayTailRe        = regexp.MustCompile(`(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s*$|(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag),?\s*$`)
-	returnWeakRe         = mustFast(`\b(?:until|till|through|thru|to|bis|bis zum|jusqu'au|jusqu'à|jusqu'a|au|hasta|hasta el|al|tot en met|tot)\s*(?:and including\s+|einschließlich\s+|inclusive\s+)?(?:the\s+|le\s+|el\s+|den\s+|zum\s+|dem\s+)?$`)
-)
-
-// findReturnDate picks the date an out-of-office text says its author is
-// back: a date after "back/return/zurück/retour/regreso/terug…" wins over one
-// after "until/bis/jusqu'au/hasta/tot"; a text without either yields zero.
-// With "until" the stated date is returned as is (people write "out until
-// Monday" meaning back on Monday as often as the opposite).
-func findReturnDate(text string, now time.Time, loc *time.Location) time.Time {
-	s := lowerText(headOf(text, 4000))
-	ds := dropOverlaps(findDates(s, now), findTimes(s))
-	var weak time.Time
-	for _, d := range ds {
-		lineStart := max(strings.LastIndexAny(s[:d.start], ".!?\n")+1, d.start-60, 0)
-		before := s[lineStart:d.start]
-		if returnStrongBeforeRe.MatchString(before) || returnStrongAfterRe.MatchString(s[d.end:]) {
-			return d.at(0, 0, loc)
-		}
-		// "until Monday 30 November": the weekday between the cue and the
-		// date was folded into the date match's neighbourhood.
-		prefix := weekdayTailRe.ReplaceAllString(s[max(lineStart, d.start-40):d.start], "")
-		if weak.IsZero() && returnWeakRe.MatchString(prefix) {
-			weak = d.at(0, 0, loc)
-		}
-	}
-	return weak
-}
+var spamSubjectRe = regexp.MustCompile(`(?i)^\s*(?:\[spam\]|\*+\s*spam\s*\*+|\{spam\??\}|\[suspected spam\]|\(spam\))`)

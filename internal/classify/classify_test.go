@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"rapport/internal/when"
 	"reflect"
 	"strings"
 	"testing"
@@ -120,7 +121,8 @@ func TestStripQuoted(t *testing.T) {
 		{"unquoted history after attribution", "Yes.\n\nOn Thu, Nov 19, 2026, Alex <a@x> wrote:\nHi Jane, not interested?", "Yes."},
 		{"forwarded", "FYI\n\n---------- Forwarded message ---------\nFrom: x", "FYI"},
 		{"no quote", "Just text.\nTwo lines.", "Just text.\nTwo lines."},
-		{"not a header", "From: my side, yes.\nThanks", "From: my side, yes.\nThanks"},
+		{"not a header", "From: my side, yes.\nThanks for asking", "From: my side, yes.\nThanks for asking"},
+		{"sign-off", "Sure.\n\nBest,\nJane Smith\n+1 555 0100", "Sure."},
 		{"crlf", "Yes\r\n\r\n> quoted\r\n", "Yes"},
 	} {
 		if got := StripQuoted(tc.in); got != tc.want {
@@ -144,7 +146,7 @@ func TestParseDSN(t *testing.T) {
 	want := []Recipient{
 		{Addr: "a@example.com", Action: "failed", Status: "5.1.1", Diagnostic: "550 5.1.1 user unknown"},
 		{Addr: "b@example.com", Action: "delayed", Status: "4.4.7"},
-		{Addr: "c@example.com", OriginalRecipient: "c@example.com", Action: "delivered", Status: "2.0.0"},
+		{Addr: "c@example.com", Action: "delivered", Status: "2.0.0"},
 	}
 	if !reflect.DeepEqual(d.Recipients, want) {
 		t.Errorf("Recipients =\n%+v\nwant\n%+v", d.Recipients, want)
@@ -174,6 +176,13 @@ func TestBounceRules(t *testing.T) {
 		{"daemon and subject", msg("From: MAILER-DAEMON@h.example\nSubject: failure notice", "<a@b.example>:\nSorry, no mailbox here by that name. (#5.1.1)"), true, true},
 		{"subject and null return path", msg("Return-Path: <>\nFrom: \"Mail System\" <mail@isp.example>\nSubject: Undeliverable mail", "could not be delivered to a@b.example"), true, true},
 		{"delay subject", msg("From: MAILER-DAEMON@h.example\nSubject: Delivery Status Notification (Delay)", "Delivery to a@b.example is delayed. Will retry."), true, false},
+		{"failed with a 4.x.x status is a bounce", msg("From: MAILER-DAEMON@h.example\nSubject: Undelivered Mail\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
+			"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; g\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 4.4.7\n--b--\n"), true, true},
+		{"sendgrid expired is a bounce", msg("From: SendGrid <bounces@sendgrid.example>\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
+			"--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; sendgrid.net\n\nFinal-Recipient: rfc822; a@b.example\nOriginal-Recipient: rfc822; alias@b.example\nAction: expired\nStatus: 4.2.0\n--b--\n"), true, true},
+		{"mailer-daemon without a domain", msg("From: MAILER-DAEMON\nSubject: Mail delivery failed", "The following address failed:\n\n  a@b.example\n    550 no such user"), true, true},
+		{"post_master", msg("From: post_master@isp.example\nSubject: Returned mail", "Your message could not be delivered to <a@b.example>"), true, true},
+		{"empty MAILER-DAEMON <>", msg("From: MAILER-DAEMON <>\nSubject: Mail delivery failed", "There was an error delivering your mail to <a@b.example>.\n550 5.1.1 unknown"), true, true},
 		{"gmail dsn with auto-submitted", msg("From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nAuto-Submitted: auto-replied\nSubject: Delivery Status Notification (Failure)\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
 			"--b\nContent-Type: text/plain\n\nfailed\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; g\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n--b--\n"), true, true},
 		{"success dsn is not a bounce", msg("From: MAILER-DAEMON@h.example\nSubject: Successful Mail Delivery Report\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b",
@@ -182,7 +191,7 @@ func TestBounceRules(t *testing.T) {
 		{"human subject only", msg("From: Jane <jane@acme.example>\nSubject: failure notice for the project", "We failed, sadly."), false, false},
 	} {
 		r := classifyRaw(t, tc.raw)
-		if (r.Kind == KindBounce) != tc.bounce {
+		if (r.Kind == KindBounce || r.Kind == KindDelay) != tc.bounce || (tc.bounce && (r.Kind == KindBounce) != tc.permanent) {
 			t.Errorf("%s: kind %s, want bounce=%v (%v)", tc.name, r.Kind, tc.bounce, r.Reasons)
 			continue
 		}
@@ -218,7 +227,8 @@ func TestAutoReplyRules(t *testing.T) {
 		{"qmail", "Delivered-To: Autoresponder", true},
 		{"suppress is not a signal", "X-Auto-Response-Suppress: All", false},
 		{"one weak signal", "Precedence: bulk", false},
-		{"two weak signals", "Precedence: bulk\nList-Id: <x.list>", true},
+		{"list headers are not automation", "Precedence: bulk\nList-Id: <x.list>", false},
+		{"no-reply and a null return path", "From: noreply@service.example\nReturn-Path: <>\nPrecedence: bulk", true},
 		{"subject automatic reply", "Subject: Automatic reply: hello", true},
 		{"subject out of office", "Subject: Out of Office: hello", true},
 		{"subject auto reply", "Subject: Auto Reply", true},
@@ -258,7 +268,7 @@ func TestReturnDate(t *testing.T) {
 		{"Regreso el 2 de diciembre.", "2026-12-02"},
 		{"Ik ben terug op 1 december.", "2026-12-01"},
 		{"Out from 20 Nov to 27 Nov, back on 30 Nov.", "2026-11-30"},
-		{"I'm back in January 2027? No date here.", ""},
+		{"I'm back in January 2027.", "2027-01-01"},
 		{"I am on leave.", ""},
 		{"Back Monday.", "2026-11-30"},
 		{"back on 2027-01-04", "2027-01-04"},
@@ -343,11 +353,12 @@ func TestDecline(t *testing.T) {
 		{"No tengo tiempo.", IntentDecline},
 		{"Geen interesse.", IntentDecline},
 		// not declines
-		{"I'm not able to meet Tuesday, but Thursday 2pm works.", IntentMeetingProposal},
-		{"I'm not able to help with a job, but happy to chat.", IntentNone},
-		{"I don't have much time, but I can do 15 minutes by phone.", IntentNone},
+		{"I'm not able to meet Tuesday, but Thursday 2pm works.", IntentYes},
+		{"I'm not able to help with a job, but happy to chat.", IntentYes},
+		{"I don't have much time, but I can do 15 minutes by phone.", IntentYes},
 		{"Too busy right now, try me in March.", IntentSnooze},
-		{"Sounds great.", IntentNone},
+		{"Sounds great.", IntentYes},
+		{"Thanks, got it.", IntentNone},
 	} {
 		r := human(t, tc.text)
 		if r.Intent != tc.want {
@@ -422,7 +433,7 @@ func TestProposals(t *testing.T) {
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%q: proposed %q, want %q (%v)", tc.text, got, tc.want, r.Reasons)
 		}
-		if (len(tc.want) > 0) != (r.Intent == IntentMeetingProposal) {
+		if (len(tc.want) > 0) != (r.Intent == IntentYes && len(r.ProposedTimes) > 0) {
 			t.Errorf("%q: intent %q", tc.text, r.Intent)
 		}
 	}
@@ -514,4 +525,10 @@ func TestParseBasics(t *testing.T) {
 	if _, err := Parse([]byte("no header here at all"), Limits{}); err == nil {
 		t.Error("no header: want error")
 	}
+}
+
+// findReturnDate reads a return date from an out-of-office text.
+func findReturnDate(text string, now time.Time, loc *time.Location) time.Time {
+	exprs := when.Find(text, when.Options{Ref: now, Loc: loc})
+	return returnDate(text, lowerText(text), exprs)
 }

@@ -3,8 +3,10 @@ package classify
 import (
 	"os"
 	"path/filepath"
+	"rapport/internal/when"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -52,11 +54,11 @@ func FuzzClassify(f *testing.F) {
 		}
 		r := Classify(m, ctx)
 		switch r.Kind {
-		case KindOwn, KindBounce, KindAutoReply, KindCalendar, KindHuman:
+		case KindOwn, KindBounce, KindDelay, KindComplaint, KindChallenge, KindReceipt, KindAutoReply, KindOther, KindCalendar, KindHuman:
 		default:
 			t.Fatalf("unknown kind %q", r.Kind)
 		}
-		if (r.Kind == KindBounce) != (r.Bounce != nil) {
+		if (r.Kind == KindBounce || r.Kind == KindDelay) != (r.Bounce != nil) {
 			t.Fatal("Bounce set inconsistently")
 		}
 		if len(r.Intents) > 0 && r.Intent != r.Intents[0] {
@@ -84,12 +86,8 @@ func FuzzStripQuoted(f *testing.F) {
 			t.Fatal("output grew")
 		}
 		_ = HTMLToText(s)
-		low := lowerText(s)
-		_ = findDates(low, testNow)
-		_ = findTimes(low)
-		_, _ = findSnooze(low, testNow)
-		_ = findProposals(low, testNow, testNow.Location())
-		_ = findReturnDate(s, testNow, testNow.Location())
+		_ = analyze(s, s, when.Options{Ref: testNow, Loc: time.UTC}, nil, map[string]bool{})
+		_ = findReturnDate(s, testNow, time.UTC)
 		_ = findReferrals(s, nil, map[string]bool{})
 	})
 }

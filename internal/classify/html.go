@@ -2,14 +2,18 @@ package classify
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
 
 // HTMLToText renders HTML as plain text, crudely but safely: it never
 // executes or fetches anything, drops script/style/head, turns block
-// elements and <br> into line breaks, and prefixes text inside <blockquote>
-// with "> " so StripQuoted removes quoted history from HTML mail too.
+// elements and <br> into line breaks, keeps the spaces between words that
+// inline tags split ("Please <b>remove me</b>"), and prefixes text inside
+// <blockquote> with "> " so StripQuoted removes quoted history from HTML
+// mail too.
 func HTMLToText(s string) string {
 	z := html.NewTokenizer(strings.NewReader(s))
 	z.SetMaxBuf(4 << 20)
@@ -17,9 +21,11 @@ func HTMLToText(s string) string {
 	quote := 0
 	skip := 0
 	atLineStart := true
+	space := false // a space is owed before the next word (inline tags keep word boundaries)
 	newline := func() {
 		b.WriteByte('\n')
 		atLineStart = true
+		space = false
 	}
 	for i := 0; i < 1_000_000; i++ {
 		tt := z.Next()
@@ -30,18 +36,25 @@ func HTMLToText(s string) string {
 			if skip > 0 {
 				continue
 			}
-			t := string(z.Text())
-			t = strings.Join(strings.FieldsFunc(t, func(r rune) bool { return r == '\n' || r == '\r' || r == '\t' || r == ' ' }), " ")
+			raw := string(z.Text())
+			t := strings.Join(strings.Fields(raw), " ")
 			if t == "" {
-				if !atLineStart {
-					b.WriteByte(' ')
+				if raw != "" && !atLineStart {
+					space = true
 				}
 				continue
 			}
+			if r, _ := utf8.DecodeRuneInString(raw); unicode.IsSpace(r) {
+				space = true
+			}
 			if atLineStart && quote > 0 {
 				b.WriteString(strings.Repeat("> ", min(quote, 10)))
+			} else if space && !atLineStart {
+				b.WriteByte(' ')
 			}
 			b.WriteString(t)
+			r, _ := utf8.DecodeLastRuneInString(raw)
+			space = unicode.IsSpace(r)
 			atLineStart = false
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -73,9 +86,9 @@ func HTMLToText(s string) string {
 					b.WriteString("________________________________")
 					newline()
 				}
-			case "td", "th":
+			case "td", "th", "img", "input", "button", "select", "textarea", "label":
 				if !atLineStart {
-					b.WriteByte(' ')
+					space = true
 				}
 			}
 		}

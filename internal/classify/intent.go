@@ -3,7 +3,6 @@ package classify
 import (
 	"regexp"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -34,6 +33,10 @@ var optOutPhrases = []phrase{
 	p(`\b(?:don't|do not|dont) (?:want|wish) to (?:receive|get|hear|be contacted)\b`, false),
 	p(`\b(?:don't|do not|dont) (?:send|want) (?:me )?(?:any )?(?:more |further )?(?:e-?mails|emails|messages)\b`, false),
 	p(`\bleave me alone\b`, false),
+	p(`\b(?:do not|don't|dont|please don't|please do not)\s+(?:send (?:me )?(?:any )?(?:more )?)?follow[- ]?(?:up|ups)\b`, false),
+	p(`\bstop (?:following up|sending (?:me )?follow[- ]?ups?)\b`, false),
+	p(`\b(?:not|never) (?:to )?(?:e-?mail|email|contact|write to) me again\b`, false),
+	p(`\b(?:remove|take) (?:me|my (?:e-?mail|address|name)) (?:from|off) (?:your|this|the) (?:list|mailing list|database|records|contacts)\b`, true),
 	p(`\bnot (?:to )?contact me (?:again|anymore|any more|further)\b`, false),
 	p(`\b(?:this is|that's|reporting (?:this|you) as|marked (?:this|you) as|report (?:this|you) as) spam\b`, false),
 	p(`^\W*(?:please\W+)?(?:stop|remove|unsubscribe)\W*(?:please|thanks|thank you)?\W*$`, false),
@@ -58,7 +61,8 @@ var optOutPhrases = []phrase{
 	// Spanish
 	p(`\b(?:darme|dame|denme|deme|darse|darnos) de baja\b`, false),
 	p(`\b(?:elimíname|eliminame|elimínenme|eliminenme|bórrenme|borrenme|bórrame|borrame|sácame|sacame|sáquenme|saquenme|quítame|quitame|quítenme|quitenme)\b`, false),
-	p(`\bno me (?:vuelva[ns]? a |vuelvas a )?(?:contacte[ns]?|contactes|escriba[ns]?|escribas|envíe[ns]?|envíes|envie[ns]?|mande[ns]?|mandes)\b`, false),
+	p(`\bno me (?:vuelva[ns]? a |vuelvas a )?(?:contacte[ns]?|contactes|escriba[ns]?|escribas|envíe[ns]?|envíes|envie[ns]?|mande[ns]?|mandes|escribir|contactar|enviar|mandar)\b`, false),
+	p(`\bno (?:me )?(?:vuelva[ns]?|vuelvas) a (?:escribirme|contactarme)\b`, false),
 	p(`\b(?:deje[ns]?|deja|dejen) de (?:enviarme|escribirme|contactarme|mandarme)\b`, false),
 	p(`\bno (?:quiero|deseo) (?:recibir|seguir recibiendo|ser contactad[oa]|que me contacte)`, false),
 	p(`\bcancelar (?:la |mi )?suscripción\b`, false),
@@ -91,7 +95,7 @@ var declinePhrases = []phrase{
 	p(`\b(?:can't|cannot|can not|won't be able to|will not be able to|am unable to|am not able to|i'm not able to|i'm unable to|not in a position to) (?:help|assist|take (?:this|that|you up)|meet|do (?:this|that|it)|make time|commit|participate|accommodate|oblige|offer)\b`, false),
 	p(`\b(?:i'll|i will|i must|i have to|i need to|i'm going to|i am going to|will have to|have to|must|going to) (?:respectfully |politely |kindly )?(?:decline|pass)\b`, false),
 	p(`\brespectfully decline\b|\bi'll pass\b|\bpass on this\b`, false),
-	p(`\bnot (?:taking|accepting|doing) (?:any |on )?(?:informational|coffee|new|these|such|meetings|calls|requests|interviews)`, false),
+	p(`\bnot (?:taking|accepting|doing) (?:on )?(?:any |new |more )?(?:informational|coffee|new|these|such|meetings|calls|requests|interviews)`, false),
 	p(`\bnot (?:a good fit|the right time)\b`, false),
 	// German
 	p(`\bkein(?:e)? (?:interesse|zeit)\b`, false),
@@ -126,241 +130,6 @@ var (
 	declinePositiveRe = mustFast(`\b(?:happy to|glad to|would love|i'd love|love to|gerne|volontiers|con gusto|graag)\b`)
 )
 
-var snoozeCueRe = mustFast(`\b(?:try (?:me|again|back)|reach (?:back )?out|get back to me|contact me|ping me|follow up|circle back|check back|check in|touch base|get in touch|e-?mail me|write (?:to )?me|drop me|not now|not right now|right now|at the moment|not a good time|bad time|busy|swamped|slammed|hectic|crazy|packed|revisit|postpone|push|later|chat|talk|connect|meet|catch up|speak|call|coffee|happy to|glad to|would love|free|availab\w*|melden sie sich|melde dich|meld dich|kontaktieren sie mich|schreiben sie mir|gerne wieder|wieder melden|später|derzeit|momentan|zurzeit|gerade|treffen|sprechen|telefonieren|gerne|gern|recontact\w*|revenez vers moi|relancez|reprenez contact|plus tard|pas le moment|en ce moment|débordée?|volontiers|discuter|parler|rencontrer|écrivez-moi|contactez-moi|escríbeme|escribeme|contáctame|contactame|vuelve a escribir|más adelante|mas adelante|ahora mismo|en este momento|ocupad[oa]|hablar|charlar|reunirnos|con gusto|encantad[oa]|neem (?:dan )?contact|benader me|mail me|nu niet|druk|graag|praten|spreken|afspreken)`)
-
-var (
-	fullMonthAlt = func() string {
-		m := map[string]time.Month{}
-		for k, v := range monthNames {
-			if len([]rune(k)) >= 4 || k == "mai" || k == "may" || k == "mei" {
-				m[k] = v
-			}
-		}
-		return alternation(m)
-	}()
-	snoozeMonthRe  = mustFast(`\b(in|im|en|after|nach|après|apres|después de|despues de|na|from|until after|around|early|mid|late|beginning of|end of|start of|anfang|mitte|ende|début|fin|principios de|mediados de|finales de|begin|eind|half|à partir de|a partir de|ab)(?:\s+|-)(?:de\s+|d')?(?:early |mid |late |mid-)?(` + fullMonthAlt + `)\b`)
-	snoozeNextRe   = mustFast(`\b(?:next (week|month|quarter|year)|nächste[nrs]? (woche|monat|quartal|jahr)|(?:la |le |l')(semaine|mois|trimestre|année|an) prochaine?|(?:la |el )próxim[oa] (semana|mes|año|trimestre)|(?:la |el )(semana|mes|año) que viene|volgende (week|maand|jaar)|volgend (jaar|kwartaal))\b`)
-	snoozeInRe     = mustFast(`\b(?:in|dans|en|dentro de|over)\s+(a|an|one|two|three|four|five|six|a couple of|a couple|a few|few|einer|einem|ein paar|zwei|drei|vier|fünf|une|un|deux|trois|quatre|quelques|una|unos|unas|dos|tres|cuatro|een|één|twee|drie|vier|een paar|\d{1,2})\s+(days?|weeks?|months?|tagen|wochen|woche|monaten|monat|jours|semaines|semaine|mois|días|dias|semanas|semana|meses|mes|dagen|weken|week|maanden|maand)\b`)
-	snoozeHolRe    = mustFast(`\b(?:after the (?:holidays|christmas|new year|break)|after (?:christmas|new year's|new year)|in the new year|early next year|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|après les fêtes|apres les fetes|après noël|en début d'année|después de las fiestas|después de navidad|despues de las fiestas|en el año nuevo|na de feestdagen|na de kerst|in het nieuwe jaar)`)
-	snoozeSummerRe = mustFast(`\b(?:after (?:the )?summer|after my (?:vacation|holiday|leave)|nach dem sommer|nach den sommerferien|après l'été|après les vacances|después del verano|después de las vacaciones|na de zomer(?:vakantie)?)`)
-	snoozeSeasonRe = mustFast(`\b(?:in the |im |au |en |in de )(spring|summer|fall|autumn|winter|frühling|frühjahr|sommer|herbst|printemps|été|automne|hiver|primavera|verano|otoño|invierno|lente|zomer|herfst)\b`)
-	snoozeAfterRe  = regexp.MustCompile(`\b(?:after|nach dem|nach|après le|après|después del|después de|na)\s*$`)
-)
-
-var numberWords = map[string]int{
-	"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a couple of": 2, "a couple": 2, "a few": 3, "few": 3,
-	"einer": 1, "einem": 1, "ein paar": 3, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
-	"une": 1, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "quelques": 3,
-	"una": 1, "unos": 3, "unas": 3, "dos": 2, "tres": 3, "cuatro": 4,
-	"een": 1, "één": 1, "twee": 2, "drie": 3, "een paar": 3,
-}
-
-var seasonMonth = map[string]time.Month{
-	"spring": 3, "frühling": 3, "frühjahr": 3, "printemps": 3, "primavera": 3, "lente": 3,
-	"summer": 6, "sommer": 6, "été": 6, "verano": 6, "zomer": 6,
-	"fall": 9, "autumn": 9, "herbst": 9, "automne": 9, "otoño": 9, "herfst": 9,
-	"winter": 12, "hiver": 12, "invierno": 12,
-}
-
-// nextMonthStart is the first day of the next m strictly after now.
-func nextMonthStart(m time.Month, day int, now time.Time) time.Time {
-	t := time.Date(now.Year(), m, day, 0, 0, 0, 0, now.Location())
-	if !t.After(now) {
-		t = t.AddDate(1, 0, 0)
-	}
-	return t
-}
-
-func dayStart(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
-}
-
-// findSnooze returns the date a "not now, later" reply asks us to wait for,
-// and the phrase that said so. Each candidate must share a sentence with a
-// deferral cue (snoozeCueRe).
-func findSnooze(s string, now time.Time) (time.Time, string) {
-	cues := snoozeCueRe.findInSpans(s, sentenceSpans(s), 50)
-	done := -1
-	for _, c := range cues {
-		if c[0] < done {
-			continue
-		}
-		a, b := sentenceAround(s, c[0], c[1])
-		done = b
-		sent := s[a:b]
-		if m := snoozeHolRe.FindString(sent); m != "" {
-			return nextMonthStart(time.January, 5, now), m
-		}
-		if m := snoozeSummerRe.FindString(sent); m != "" {
-			return nextMonthStart(time.September, 1, now), m
-		}
-		if sm := snoozeNextRe.FindStringSubmatch(sent); sm != nil {
-			unit := ""
-			for _, g := range sm[1:] {
-				if g != "" {
-					unit = g
-				}
-			}
-			today := dayStart(now)
-			switch unit {
-			case "week", "woche", "semaine", "semana":
-				d := (8 - int(today.Weekday())) % 7
-				if d == 0 {
-					d = 7
-				}
-				return today.AddDate(0, 0, d), sm[0]
-			case "month", "monat", "mois", "mes", "maand":
-				return time.Date(today.Year(), today.Month()+1, 1, 0, 0, 0, 0, now.Location()), sm[0]
-			case "quarter", "quartal", "trimestre", "kwartaal":
-				q := (int(today.Month())-1)/3*3 + 4
-				return time.Date(today.Year(), time.Month(q), 1, 0, 0, 0, 0, now.Location()), sm[0]
-			default: // year
-				return time.Date(today.Year()+1, 1, 1, 0, 0, 0, 0, now.Location()), sm[0]
-			}
-		}
-		if sm := snoozeInRe.FindStringSubmatch(sent); sm != nil {
-			n, ok := numberWords[sm[1]]
-			if !ok {
-				n = atoiSafe(sm[1])
-			}
-			if n > 0 && n <= 24 {
-				today := dayStart(now)
-				u := sm[2]
-				switch {
-				case strings.HasPrefix(u, "day") || u == "tagen" || u == "jours" || u == "días" || u == "dias" || u == "dagen":
-					return today.AddDate(0, 0, n), sm[0]
-				case strings.HasPrefix(u, "week") || strings.HasPrefix(u, "woche") || strings.HasPrefix(u, "semaine") || strings.HasPrefix(u, "semana") || u == "weken":
-					return today.AddDate(0, 0, 7*n), sm[0]
-				default:
-					return today.AddDate(0, n, 0), sm[0]
-				}
-			}
-		}
-		// An explicit date: "after 15 January" is the day after; "from/on" the day.
-		ds := findDates(sent, now)
-		for _, d := range ds {
-			if d.weekday {
-				continue
-			}
-			t := d.at(0, 0, now.Location())
-			if snoozeAfterRe.MatchString(sent[:d.start]) {
-				t = t.AddDate(0, 0, 1)
-			}
-			if t.After(now) {
-				return t, sent[d.start:d.end]
-			}
-		}
-		if sm := snoozeMonthRe.FindStringSubmatchIndex(sent); sm != nil {
-			prep := sent[sm[2]:sm[3]]
-			mo := monthNames[sent[sm[4]:sm[5]]]
-			whole := sent[sm[0]:sm[1]]
-			day := 1
-			switch {
-			case strings.Contains(whole, "mid") || prep == "mitte" || prep == "mediados de" || prep == "half":
-				day = 15
-			case strings.Contains(whole, "late") || prep == "end of" || prep == "ende" || prep == "fin" || prep == "finales de" || prep == "eind":
-				day = 20
-			}
-			t := nextMonthStart(mo, day, now)
-			switch prep {
-			case "after", "nach", "après", "apres", "después de", "despues de", "na", "until after":
-				t = time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, now.Location())
-			}
-			return t, whole
-		}
-		if sm := snoozeSeasonRe.FindStringSubmatch(sent); sm != nil {
-			return nextMonthStart(seasonMonth[sm[1]], 1, now), sm[0]
-		}
-	}
-	return time.Time{}, ""
-}
-
-func atoiSafe(s string) int {
-	n := 0
-	for _, r := range s {
-		if r < '0' || r > '9' || n > 1000 {
-			return 0
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n
-}
-
-// sentences splits lower-cased text at sentence ends and line breaks.
-func sentences(s string) []string {
-	return sentenceSplitRe.Split(s, 500)
-}
-
-var sentenceSplitRe = regexp.MustCompile(`[.!?;]+(?:\s+|$)|\n+`)
-
-// Proposals.
-
-var (
-	proposalCueRe = mustFast(`\?|\b(?:how about|what about|would|could|can|does|do|works?|suits?|good for|fine|free|available|let's|let us|shall|meet|call|chat|talk|coffee|zoom|teams|phone|slot|propose|suggest|open|passt|geht|wie wäre|treffen|können|convient|disponible|propose|qué tal|que tal|te va|le va|puedo|podemos|schikt|kan|kunnen|past)\b`)
-	proposalNegRe = mustFast(`\b(?:can't|cannot|can not|not able|unable|won't|wont|doesn't work|does not work|don't work|not work|isn't good|not good|is bad|busy|not available|unavailable|out of (?:the )?office|away|until|till|through|back on|was|were|kann nicht|geht nicht|passt nicht|pas possible|ne peux pas|no puedo|no me va|kan niet|past niet)\b`)
-	clauseDelimRe = regexp.MustCompile(`[.;!?\n,]|\bbut\b|\baber\b|\bmais\b|\bpero\b|\bmaar\b`)
-)
-
-// findProposals returns concrete date-times offered in the text: a date and
-// a time of day in the same clause, not negated ("I can't do Tuesday at 2pm").
-func findProposals(s string, now time.Time, loc *time.Location) []time.Time {
-	if !proposalCueRe.MatchString(s) {
-		return nil
-	}
-	times := findTimes(s)
-	dates := dropOverlaps(findDates(s, now), times)
-	var out []time.Time
-	seen := map[time.Time]bool{}
-	for _, d := range dates {
-		var best *timeMatch
-		for i := range times {
-			t := &times[i]
-			if t.start >= d.end {
-				gap := s[d.end:t.start]
-				if len(gap) <= 25 && !strings.ContainsAny(gap, ".;!?\n") && !strings.Contains(gap, " but ") {
-					best = t
-					break
-				}
-			}
-		}
-		if best == nil {
-			for i := len(times) - 1; i >= 0; i-- {
-				t := &times[i]
-				if t.end <= d.start {
-					gap := s[t.end:d.start]
-					if len(gap) <= 12 && !strings.ContainsAny(gap, ".;!?\n") {
-						best = t
-					}
-					break
-				}
-			}
-		}
-		if best == nil {
-			continue
-		}
-		lo, hi := min(d.start, best.start), max(d.end, best.end)
-		left := 0
-		for _, ix := range clauseDelimRe.FindAllStringIndex(s[:lo], -1) {
-			left = ix[1]
-		}
-		right := len(s)
-		if ix := clauseDelimRe.FindStringIndex(s[hi:]); ix != nil {
-			right = hi + ix[0]
-		}
-		// Commas inside the pair ("Tue, 24 Nov") do not end the clause.
-		if proposalNegRe.MatchString(s[left:lo]) || proposalNegRe.MatchString(s[hi:right]) {
-			continue
-		}
-		t := d.at(best.h, best.mi, loc)
-		if t.Before(now) || seen[t] {
-			continue
-		}
-		seen[t] = true
-		out = append(out, t)
-	}
-	return out
-}
-
 // Referrals.
 
 // Referral is a person the contact suggests we talk to.
@@ -370,11 +139,12 @@ type Referral struct {
 }
 
 var (
-	referralCueRe     = mustFast(`\b(?:talk (?:to|with)|speak (?:to|with)|reach out to|get in touch with|contact|connect (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|would be happy to (?:chat|talk|help)|recommend|kollege|kollegin|wenden sie sich an|sprechen sie mit|in kopie|in cc|collègue|adressez-vous à|en copie|colega|compañer[oa]|habla con|contacta a|contacte a|en copia|collega|neem contact op met|in de cc)\b`)
+	referralCueRe     = mustFast(`\b(?:talk (?:to|with)|speak (?:to|with)|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding|forwarding (?:this|your (?:e-?mail|message|note|request))? ?to|forwarded (?:this|it|your (?:e-?mail|message|note))? ?to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|try|ask|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|better placed|better suited|point of contact|recommend|suggest|kollege|kollegin|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|in kopie|in cc|leite .{0,30}weiter an|weitergeleitet an|collègue|adressez-vous à|contactez|écrivez à|je transfère|transféré à|en copie|colega|compañer[oa]|habla con|hable con|contacta a|contacte a|escribe a|escríbele a|pregunta a|reenviado a|reenvío|en copia|collega|neem contact op met|vraag het aan|doorgestuurd naar|in de cc|fale com|entre em contato com|procure|encaminhei|em cópia)\b`)
 	nameWord          = `\p{Lu}[\p{L}'’-]+`
-	referralNameRe    = regexp.MustCompile(`(?:(?i:talk (?:to|with)|speak (?:to|with)|reach out to|get in touch with|contact|connect (?:you )?with|introduce you to|introducing you to|cc'?ing|cc’ing|cc'd|cc’d|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|ask|try|recommend(?:ing)?|suggest(?:ing)?|wenden sie sich an|sprechen sie mit|contactez|adressez-vous à|habla con|contacta a|contacte a|neem contact op met)\s+(?i:(?:my|our|his|her|their|mon|ma|mein|meine|meinen|mi|mijn)\s+(?:former\s+)?(?i:colleague|coworker|co-worker|friend|teammate|manager|boss|team lead|kollegen|kollegin|kollege|collègue|colega|compañer[oa]|collega)\s+)?|(?i:colleague|coworker|co-worker|friend|teammate|kollege|kollegin|collègue|colega|compañer[oa]|collega)[,]?\s+)(` + nameWord + `(?:\s+` + nameWord + `)?)`)
+	titleWord         = `(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Dhr|Mevr|Sig|Sig\.ra)\.?\s+)?`
+	referralNameRe    = regexp.MustCompile(`(?:(?i:talk (?:to|with)|speak (?:to|with)|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc’ing|cc'd|cc’d|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this )?to|forwarded (?:this|it|your (?:e-?mail|message|note)) to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|ask|try|recommend(?:ing)?|suggest(?:ing)?|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|contactez|adressez-vous à|écrivez à|habla con|hable con|contacta a|contacte a|escribe a|pregunta a|neem contact op met|vraag het aan|fale com|entre em contato com|procure)\s+(?i:(?:my|our|his|her|their|mon|ma|mein|meine|meinen|meinem|unsere[nm]?|mi|mijn|onze|minha|meu)\s+(?:former\s+|new\s+)?(?i:colleague|coworker|co-worker|friend|teammate|manager|boss|team lead|lead|director|head of \w+|kollegen|kollegin|kollege|collègue|colega|compañer[oa]|collega|chef|cheffe)\s*,?\s+)?` + titleWord + `|(?i:colleague|coworker|co-worker|friend|teammate|kollege|kollegin|collègue|colega|compañer[oa]|collega)[,]?\s+` + titleWord + `)(` + nameWord + `(?:\s+` + nameWord + `){0,2})`)
 	nameBeforeEmailRe = regexp.MustCompile(`(` + nameWord + `(?:\s+` + nameWord + `)?)\s*(?:\(|<|\[|at|:|-|–|,)?\s*$`)
-	nameWouldBeRe     = regexp.MustCompile(`(` + nameWord + `(?:\s+` + nameWord + `)?)\s+(?i:would be (?:a |the )?(?:much |far |way )?(?:better|great|good|right|best)|is (?:the|a) (?:better|right|best) (?:person|contact)|knows (?:a lot|much) more)`)
+	nameWouldBeRe     = regexp.MustCompile(`(` + nameWord + `(?:\s+` + nameWord + `)?)\s+(?:\([^)]{0,60}\)\s+)?(?i:would be (?:a |the )?(?:much |far |way )?(?:better|great|good|right|best|perfect|ideal)|is (?:the|a|much|far) (?:better|right|best|ideal|perfect|more relevant) (?:person|contact|fit|match)|is (?:better|best) placed|knows (?:a lot|much|far) more|might be able to help|could help you|can help you|leads our|runs our|heads our|is our (?:expert|go-to))`)
 )
 
 var nameStop = map[string]bool{
@@ -385,11 +155,14 @@ var nameStop = map[string]bool{
 }
 
 func init() {
-	for k := range monthNames {
-		nameStop[k] = true
-	}
-	for k := range weekdayNames {
-		nameStop[k] = true
+	for _, w := range []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "again", "to", "in", "on", "at", "for", "and", "or", "but",
+		"next", "later", "soon", "back", "around", "calling", "reaching", "emailing", "writing", "asking", "trying", "looking", "again.", "also",
+		"your", "his", "their", "its", "these", "those", "some", "any", "all", "every", "team", "people", "folks", "them.", "thanks!", "best,",
+		"dear", "kind", "warm", "sincerely", "greetings", "mr", "mrs", "ms", "dr", "herr", "frau", "m", "mme", "sr", "sra", "dhr", "mevr", "prof",
+		"google", "github", "zoom", "teams", "slack", "calendly", "outlook", "gmail", "monsieur", "madame", "señor", "señora", "human", "resources",
+		"recruiter", "recruiters", "talent", "acquisition", "careers", "jobs", "job", "hiring", "university", "college", "company", "department"} {
+		nameStop[w] = true
 	}
 }
 
@@ -480,6 +253,7 @@ func findReferrals(text string, cc []Address, exclude map[string]bool) []Referra
 	for _, sm := range nameWouldBeRe.FindAllStringSubmatch(text, 10) {
 		add(sm[1], "")
 	}
+	out = mergeNameEmail(out)
 	// Give names an address from Cc when the display name or local part fits.
 	for i := range out {
 		if out[i].Email != "" || out[i].Name == "" {
@@ -514,4 +288,46 @@ func lowerText(s string) string {
 		return unicode.ToLower(r)
 	}, s)
 	return s
+}
+
+// footerLineRe: a line of a company or list footer, where "unsubscribe"
+// and "remove" are instructions to readers, not the writer's wish.
+var footerLineRe = mustFast(`(?:\bto unsubscribe\b|\bor unsubscribe\b|\bunsubscribe (?:here|link|from (?:this|these|our|future|all)|at any time|anytime|below|instantly|by (?:clicking|replying|sending))|\bclick (?:here )?to\b|\bclick here\b|https?://|\bmanage (?:your )?(?:preferences|subscription)|\bemail preferences\b|\bunsubscribe from (?:the |our |this )?(?:newsletter|mailing list)\b|\bwish to (?:unsubscribe|stop receiving|no longer receive)\b|\bprefer not to receive\b|\bno longer wish\b|\breceive (?:these|this|such) (?:e-?mails|emails|messages)\b|\byou are receiving\b|\bif you (?:no longer|do not|don't) (?:want|wish)\b|\bopt out of (?:marketing|promotional|future)|\babmelden können\b|\bse désabonner de\b|\bpour vous désinscrire\b|\bpara darse de baja\b|\bdarse de baja de (?:esta|nuestra)\b|\bafmelden voor\b|\bom je af te melden\b)`)
+
+func lineAround(s string, i, j int) string {
+	a := strings.LastIndexByte(s[:i], '\n') + 1
+	b := len(s)
+	if k := strings.IndexByte(s[j:], '\n'); k >= 0 {
+		b = j + k
+	}
+	return s[a:b]
+}
+
+// mergeNameEmail joins a name found alone with an address found alone
+// when the address's local part spells the name ("Marta Gil" and
+// marta.gil@…).
+func mergeNameEmail(rs []Referral) []Referral {
+	for i := 0; i < len(rs); i++ {
+		if rs[i].Email == "" || rs[i].Name != "" {
+			continue
+		}
+		local, _, _ := strings.Cut(rs[i].Email, "@")
+		parts := strings.FieldsFunc(local, func(r rune) bool { return r == '.' || r == '_' || r == '-' || r == '+' })
+		for j := 0; j < len(rs); j++ {
+			if j == i || rs[j].Email != "" || rs[j].Name == "" {
+				continue
+			}
+			words := strings.Fields(strings.ToLower(rs[j].Name))
+			match := len(parts) > 0 && len(words) > 0 && (parts[0] == words[0] || (len(parts) > 1 && parts[len(parts)-1] == words[len(words)-1]) || strings.HasPrefix(local, words[0]))
+			if match {
+				rs[i].Name = rs[j].Name
+				rs = append(rs[:j], rs[j+1:]...)
+				if j < i {
+					i--
+				}
+				break
+			}
+		}
+	}
+	return rs
 }

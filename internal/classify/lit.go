@@ -93,7 +93,15 @@ func sentenceSpans(s string) []span {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '.', '!', '?', ';', '\n':
+		case '.':
+			if i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+				continue // "30. November", "3.12."
+			}
+			if i > start {
+				out = append(out, span{start, i})
+			}
+			start = i + 1
+		case '!', '?', ';', '\n':
 			if i > start {
 				out = append(out, span{start, i})
 			}

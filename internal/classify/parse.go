@@ -56,8 +56,14 @@ type Calendar struct {
 	Method   string // REQUEST, REPLY, CANCEL, COUNTER… (upper-case)
 	DTStart  string // raw value, e.g. 20261124T140000Z or 20261124T140000
 	TZID     string // TZID parameter of DTSTART, if any
+	DTEnd    string // raw DTEND value, if any
+	EndTZID  string // TZID parameter of DTEND
+	Duration string // raw DURATION value, if any
 	Summary  string
 	PartStat string // PARTSTAT of the first ATTENDEE (ACCEPTED, DECLINED, TENTATIVE…)
+	// Raw is the decoded text/calendar part, for the full reader
+	// (internal/invite): zones by TZID or VTIMEZONE, Windows zone names.
+	Raw []byte
 }
 
 // Message is the part of an inbound message the classifier looks at.
@@ -86,6 +92,17 @@ type Message struct {
 	// (text/rfc822-headers, message/rfc822 and message/global* parts).
 	OriginalMessageID string
 	OriginalSubject   string
+	OriginalTo        []string // To and Cc of the returned message, normalised
+	OriginalFrom      string   // From of the returned message, normalised
+	OriginalInReplyTo []string // In-Reply-To and References of the returned message
+
+	// Feedback is a message/feedback-report part (RFC 5965), if any.
+	Feedback *FeedbackReport
+	// Disposition is the Disposition field of a message/disposition-notification
+	// part (RFC 8098), lower-case; MDN reports whether such a part was seen.
+	MDN         bool
+	Disposition string
+	HTMLText    string // the HTML part rendered as text, when there was one besides text/plain
 
 	Parts     int      // MIME parts visited
 	Truncated bool     // a limit cut the parse short (see Notes)
@@ -126,16 +143,55 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 	m.Header = h
 	m.readEnvelope()
 
+	if !h.Has("Content-Type") {
+		// A header cut short lost its Content-Type; a body that is plainly
+		// MIME parts ("--boundary" then a part header) is read as such.
+		if b := guessBoundary(body); b != "" {
+			h.Set("Content-Type", `multipart/mixed; boundary="`+b+`"`)
+			m.note("no Content-Type: read as multipart with boundary %q", clip(b, 60))
+		}
+	}
 	w := walker{m: m, lim: lim, budget: lim.MaxBytes}
 	w.entity(h, body, 0, "")
 	if w.plain.Len() > 0 && strings.TrimSpace(w.plain.String()) != "" {
 		m.Text = w.plain.String()
+		if w.html.Len() > 0 {
+			m.HTMLText = cleanText(HTMLToText(w.html.String()))
+		}
 	} else if w.html.Len() > 0 {
 		m.Text = HTMLToText(w.html.String())
 		m.TextFromHTML = true
 	}
 	m.Text = cleanText(m.Text)
+	if m.MediaType == "text/html" && !m.TextFromHTML {
+		m.TextFromHTML = true
+	}
 	return m, nil
+}
+
+// guessBoundary finds a MIME boundary in a body without a Content-Type:
+// a "--token" line followed within three lines by a Content-Type field.
+func guessBoundary(body []byte) string {
+	lines := bytes.SplitN(body[:min(len(body), 64<<10)], []byte("\n"), 400)
+	nonBlank := 0
+	for _, l := range lines {
+		l = bytes.TrimRight(l, "\r \t")
+		if len(l) > 0 {
+			nonBlank++
+		}
+		if nonBlank > 4 {
+			break // the first boundary comes right after a short preamble
+		}
+		if len(l) < 4 || !bytes.HasPrefix(l, []byte("--")) || bytes.ContainsAny(l, " \t") {
+			continue
+		}
+		closing := append(append([]byte{}, l...), '-', '-')
+		if !bytes.Contains(body, closing) && !bytes.Contains(body[len(body)/2:], l) {
+			return ""
+		}
+		return string(l[2:])
+	}
+	return ""
 }
 
 // cleanText makes body text safe to regex and show: valid UTF-8, LF line
@@ -371,16 +427,17 @@ func (w *walker) entity(h textproto.Header, body []byte, depth int, parent strin
 		data := w.decode(h, body, mt == "text/rfc822-headers")
 		sub := &Message{}
 		oh, _ := readHeaderLenient(data, sub)
-		if w.m.OriginalMessageID == "" {
-			if ids := ExtractMessageIDs(oh.Get("Message-Id")); len(ids) > 0 {
-				w.m.OriginalMessageID = ids[0]
-				omh := mail.Header{Header: message.Header{Header: oh}}
-				s, _ := omh.Subject()
-				w.m.OriginalSubject = strings.ToValidUTF8(s, "\uFFFD")
-			}
-		}
+		w.m.original(oh)
+	case mt == "message/feedback-report":
+		w.m.Feedback = parseFeedback(w.decode(h, body, true))
+	case mt == "message/disposition-notification" || mt == "message/global-disposition-notification":
+		w.m.MDN = true
+		fh := readFieldGroup(bytes.ReplaceAll(w.decode(h, body, true), []byte("\r\n"), []byte("\n")))
+		w.m.Disposition = strings.ToLower(strings.TrimSpace(fh.Get("Disposition")))
 	case mt == "text/calendar":
-		if c, ok := parseCalendar(string(w.decode(h, body, true))); ok {
+		raw := w.decode(h, body, true)
+		if c, ok := parseCalendar(string(raw)); ok {
+			c.Raw = raw
 			w.m.Calendars = append(w.m.Calendars, c)
 		}
 	case mt == "text/plain" && !attachment:
@@ -397,6 +454,31 @@ func (w *walker) entity(h textproto.Header, body []byte, depth int, parent strin
 			w.html.Write(w.decode(h, body, true))
 		}
 	}
+}
+
+// original records the header of a returned or attached message: the
+// first one with a Message-ID wins.
+func (m *Message) original(oh textproto.Header) {
+	if m.OriginalMessageID != "" || oh.Len() == 0 {
+		return
+	}
+	ids := ExtractMessageIDs(oh.Get("Message-Id"))
+	if len(ids) == 0 && !oh.Has("From") && !oh.Has("To") {
+		return
+	}
+	if len(ids) > 0 {
+		m.OriginalMessageID = ids[0]
+	}
+	omh := mail.Header{Header: message.Header{Header: oh}}
+	s, _ := omh.Subject()
+	m.OriginalSubject = strings.ToValidUTF8(s, "\uFFFD")
+	for _, k := range []string{"To", "Cc"} {
+		m.OriginalTo = append(m.OriginalTo, ExtractAddresses(oh.Get(k))...)
+	}
+	if as := ExtractAddresses(oh.Get("From")); len(as) > 0 {
+		m.OriginalFrom = as[0]
+	}
+	m.OriginalInReplyTo = append(ExtractMessageIDs(oh.Get("In-Reply-To")), ExtractMessageIDs(strings.Join(oh.Values("References"), " "))...)
 }
 
 // decode undoes the transfer encoding and, for text, the charset. Broken
@@ -515,6 +597,15 @@ func parseCalendar(s string) (Calendar, bool) {
 			if inEvent && c.DTStart == "" {
 				c.DTStart = value
 				c.TZID = paramValue(params, "TZID")
+			}
+		case "DTEND":
+			if inEvent && c.DTEnd == "" {
+				c.DTEnd = value
+				c.EndTZID = paramValue(params, "TZID")
+			}
+		case "DURATION":
+			if inEvent && c.Duration == "" {
+				c.Duration = value
 			}
 		case "SUMMARY":
 			if inEvent && c.Summary == "" {

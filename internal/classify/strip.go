@@ -26,7 +26,13 @@ var (
 	outlookFromRe = regexp.MustCompile(`(?i)^\s*\*?(?:from|von|de|van|da|från|fra|od|от|发件人)\s*\*?\s*[:：]`)
 	outlookNextRe = regexp.MustCompile(`(?i)^\s*\*?(?:sent|date|to|subject|cc|gesendet|datum|an|betreff|envoyé|à|objet|enviado|fecha|para|asunto|verzonden|aan|onderwerp|inviato|data|oggetto|skickat|till|ämne|发送时间|收件人|主题)\s*\*?\s*[:：]`)
 
-	sigDashRe = regexp.MustCompile(`^--\s?$|^__\s?$`)
+	sigDashRe = regexp.MustCompile(`^--\s?$|^__\s?$|^—\s?$`)
+	// disclaimerRe starts a legal or company footer.
+	disclaimerRe = regexp.MustCompile(`(?i)^\s*(?:\*+\s*)?(?:this (?:e-?mail|message|communication)(?: and any (?:files|attachments)| \(including any attachments\))?(?: transmitted with it)? (?:is|are|may|contains?|and)|confidentiality (?:notice|note|statement|disclaimer)|disclaimer\s*:|the information (?:contained )?in this (?:e-?mail|message|communication)|if you (?:have )?received this (?:e-?mail|message|communication) in error|please consider the environment|diese (?:e-?mail|nachricht) (?:enthält|kann|ist)|der inhalt dieser e-?mail|ce (?:message|courriel|mail) (?:et (?:ses|toutes les) pièces|est confidentiel|peut contenir)|este (?:mensaje|correo)(?: electrónico)? (?:y sus anexos|es confidencial|contiene|puede contener)|dit (?:bericht|e-?mailbericht) is (?:uitsluitend|vertrouwelijk)|esta mensagem (?:e seus anexos|é confidencial|pode conter)|questo messaggio (?:e i suoi allegati|è confidenziale)|to unsubscribe|you are receiving this|you received this (?:message|email) because|unsubscribe from this list|manage (?:your )?(?:email )?preferences|view (?:this email )?in (?:your )?browser)`)
+	// signOffRe is a closing line ("Best,", "Kind regards", "Cheers,
+	// Maria"): what follows is a signature.
+	signOffRe = regexp.MustCompile(`^\s*(?i:best(?: regards| wishes)?|kind regards|warm(?:est)? regards|warmly|regards|many thanks|thanks(?: again| so much| a lot)?|thank you(?: again)?|cheers|all the best|sincerely|yours(?: sincerely| truly)?|take care|talk soon|speak soon|with (?:best|kind) regards|viele grüße|beste grüße|liebe grüße|freundliche grüße|mit freundlichen grüßen|herzliche grüße|lg|vg|mfg|gruß|grüße|cordialement|bien (?:cordialement|à vous)|bien à toi|amitiés|bonne journée|merci(?: beaucoup)?|saludos(?: cordiales)?|un saludo|atentamente|un abrazo|gracias|met vriendelijke groet(?:en)?|groeten|groet|hartelijke groet(?:en)?|vriendelijke groet(?:en)?|atenciosamente|abraços|abraço|obrigad[oa]|cumprimentos|cordiali saluti|saluti|distinti saluti|grazie)\s*[,.!]?(?:\s+\p{Lu}[\p{L}.'-]*){0,3}\s*[,.!]?\s*$`)
+	psRe      = regexp.MustCompile(`(?i)^\s*p\.?\s?s\.?\b`)
 	mobileRe  = regexp.MustCompile(`(?i)^\s*(?:sent from my (?:iphone|ipad|android|mobile|phone|blackberry|samsung|galaxy|pixel|smartphone)|sent from (?:outlook|yahoo mail|mail for windows|my mobile device|proton mail|protonmail)|get outlook for (?:ios|android)|sent via |von meinem (?:iphone|ipad|smartphone|android|mobiltelefon) gesendet|gesendet von meinem|envoyé de mon|envoyé depuis mon|enviado desde mi|enviado do meu|verzonden (?:vanaf|met) mijn|inviato da(?:l mio)? |skickat från min)`)
 )
 
@@ -60,6 +66,9 @@ scan:
 		case mobileRe.MatchString(l):
 			cut = i
 			break scan
+		case disclaimerRe.MatchString(l):
+			cut = i
+			break scan
 		case outlookFromRe.MatchString(l) && outlookBlock(lines, i):
 			cut = i
 			// an underscore rule just above belongs to the block
@@ -80,6 +89,25 @@ scan:
 			break scan
 		}
 	}
+	// A sign-off near the end starts the signature (name, title, phone,
+	// address): cut there, keeping a P.S.
+	var ps []string
+	for i := cut - 1; i >= 0 && i >= cut-15; i-- {
+		t := strings.TrimSpace(lines[i])
+		if t == "" || skip[i] || strings.HasPrefix(t, ">") {
+			continue
+		}
+		if signOffRe.MatchString(t) && i > 0 && len(t) < 60 {
+			for k := i + 1; k < cut; k++ {
+				if psRe.MatchString(lines[k]) {
+					ps = append(ps, lines[k:cut]...)
+					break
+				}
+			}
+			cut = i
+			break
+		}
+	}
 	var out []string
 	for i := 0; i < cut; i++ {
 		if skip[i] || strings.HasPrefix(strings.TrimSpace(lines[i]), ">") {
@@ -87,6 +115,7 @@ scan:
 		}
 		out = append(out, strings.TrimRight(lines[i], " \t"))
 	}
+	out = append(out, ps...)
 	return strings.TrimSpace(squeezeBlank(strings.Join(out, "\n")))
 }
 
@@ -103,7 +132,9 @@ func mayBeMarker(t string) bool {
 	lt := strings.ToLower(t)
 	first, _, _ := strings.Cut(lt, " ")
 	switch first {
-	case "on", "am", "le", "el", "op", "il", "den", "på", "em", "w", "dne":
+	case "on", "am", "le", "el", "op", "il", "den", "på", "em", "w", "dne",
+		"this", "confidentiality", "confidential", "disclaimer", "disclaimer:", "the", "if", "please", "diese", "der", "ce", "este", "dit", "esta",
+		"questo", "to", "you", "unsubscribe", "view", "manage", "*", "**", "***":
 		return true
 	}
 	for _, w := range []string{"sent ", "get outlook", "gesendet", "envoy", "enviado", "verzonden", "inviato", "skickat", "von meinem", "begin forwarded", "写道"} {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -64,7 +65,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	fmt.Fprintln(e.stderr, "rapport:", err)
 	var ue usageError
 	switch {
-	case errors.As(err, &ue), config.IsConfigError(err), isCobraUsage(err):
+	case errors.As(err, &ue), config.IsConfigError(err), isCobraUsage(err), needsSignIn(err):
 		return ExitConfig
 	}
 	return ExitRuntime
@@ -86,12 +87,14 @@ func newRoot(e *env) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "rapport",
 		Short:         "Informational-interview outreach from your own mailbox",
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		CompletionOptions: cobra.CompletionOptions{
 			DisableDefaultCmd: true,
 		},
 	}
+	root.SetVersionTemplate("rapport {{.Version}}\n")
 	root.PersistentFlags().StringVar(&e.configPath, "config", "", "config file (default $RAPPORT_CONFIG, then $XDG_CONFIG_HOME/rapport/config.yaml)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(contactsCmd(e), statusCmd(e))
@@ -151,4 +154,42 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// version describes this build from the information Go records in the
+// binary: the module version (a release tag, or "(devel)"), the commit and
+// its time, and whether the tree had uncommitted changes.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown version)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, at, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = ", modified"
+			}
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " (" + rev
+		if at != "" {
+			v += " " + at
+		}
+		v += dirty + ")"
+	}
+	return v + ", " + bi.GoVersion
 }

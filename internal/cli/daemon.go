@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -9,7 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"rapport/internal/app"
-	"rapport/internal/outbox"
+	"rapport/internal/compose"
+	"rapport/internal/model"
 )
 
 func init() {
@@ -33,21 +37,22 @@ func runCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			opts := appRunOptions()
-			return d.Run(ctx, opts)
+			go watchdog(ctx, d, a.Log)
+			return d.Run(ctx, appRunOptions())
 		},
 	}
 }
 
 func previewCmd(e *env) *cobra.Command {
 	var kind string
+	var raw bool
 	cmd := &cobra.Command{
-		Use:   "preview EMAIL [--kind outreach|followup|thankyou|keepintouch]",
-		Short: "Print the exact message that would be sent, headers included",
+		Use:   "preview EMAIL [--kind outreach|followup|thankyou|keepintouch] [--raw]",
+		Short: "Show the message that would be sent as its recipient will read it (--raw: as sent)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch kind {
-			case outbox.KindOutreach, outbox.KindFollowup, outbox.KindThankyou, outbox.KindKeepInTouch:
+			case string(model.KindOutreach), string(model.KindFollowup), string(model.KindThankyou), string(model.KindKeepInTouch):
 			default:
 				return usagef("preview: --kind %q: want outreach, followup, thankyou or keepintouch", kind)
 			}
@@ -56,15 +61,24 @@ func previewCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			raw, err := a.Preview(cmd.Context(), args[0], kind)
+			msg, err := a.Preview(cmd.Context(), args[0], kind)
 			if err != nil {
 				return err
 			}
-			_, err = e.stdout.Write([]byte(strings.ReplaceAll(string(raw), "\r\n", "\n")))
+			if raw {
+				_, err = e.stdout.Write([]byte(strings.ReplaceAll(string(msg), "\r\n", "\n")))
+				return err
+			}
+			text, err := compose.Readable(msg)
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(e.stdout, text)
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", outbox.KindOutreach, "which message")
+	cmd.Flags().StringVar(&kind, "kind", string(model.KindOutreach), "which message")
+	cmd.Flags().BoolVar(&raw, "raw", false, "print the message exactly as it goes on the wire (MIME, quoted-printable)")
 	return cmd
 }
 
@@ -90,13 +104,35 @@ func checkCmd(e *env) *cobra.Command {
 }
 
 // appRunOptions wires systemd's notify protocol: READY=1 once the database
-// and IMAP login are good, WATCHDOG=1 on every healthy loop, STOPPING=1.
+// and IMAP login are good, STOPPING=1 when the stop begins.
 func appRunOptions() app.RunOptions {
 	return app.RunOptions{
-		Ready: func() { _, _ = daemon.SdNotify(false, daemon.SdNotifyReady) },
-		Watchdog: func() {
+		Ready:    func() { _, _ = daemon.SdNotify(false, daemon.SdNotifyReady) },
+		Stopping: func() { _, _ = daemon.SdNotify(false, daemon.SdNotifyStopping) },
+	}
+}
+
+// watchdog sends WATCHDOG=1 at half systemd's WatchdogSec while the
+// daemon's loops are alive (none stuck in one pass or one catch-up for more
+// than the watchdog's interval), and stops sending when one is stuck, so
+// systemd restarts a daemon that hangs — not one that is merely idle.
+func watchdog(ctx context.Context, d *app.Daemon, log *slog.Logger) {
+	every, err := daemon.SdWatchdogEnabled(false)
+	if err != nil || every <= 0 {
+		return
+	}
+	t := time.NewTicker(every / 2)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if err := d.Alive(now, every); err != nil {
+				log.Error("a loop is stuck: not pinging the watchdog", "err", err)
+				continue
+			}
 			_, _ = daemon.SdNotify(false, daemon.SdNotifyWatchdog)
-		},
-		Tick: 30 * time.Second,
+		}
 	}
 }

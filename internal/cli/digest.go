@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"rapport/internal/outbox"
+	"rapport/internal/model"
 )
 
 func init() { extraCommands = append(extraCommands, digestCmd) }
@@ -51,7 +51,7 @@ func digestCmd(e *env) *cobra.Command {
 				return err
 			}
 			o := a.NewOutbox(smtpCfg, nil)
-			o.Only = outbox.KindDigest
+			o.Only = model.KindDigest
 			n, err := o.SendDue(ctx)
 			if err != nil {
 				return err

@@ -19,6 +19,7 @@ import (
 
 	"rapport/internal/app"
 	"rapport/internal/config"
+	"rapport/internal/oauth"
 	"rapport/internal/schedule"
 )
 
@@ -34,24 +35,35 @@ type provider struct {
 	smtpHost string
 	smtpPort int
 	smtpSec  string
-	note     string // printed when chosen: what password the provider wants
+	note     string // printed when chosen with a password: what password the provider wants
+	// oauth is the oauth2.provider of a preset that offers OAuth2 sign-in
+	// ("" none); defaultAuth is what init proposes.
+	oauth       string
+	defaultAuth string
+	oauthNote   string // printed when chosen with OAuth2
 }
 
 // providers are the presets of --provider; "custom" takes everything from
 // flags or prompts.
 var providers = map[string]provider{
-	"gmail": {"imap.gmail.com", 993, "tls", "smtp.gmail.com", 587, "starttls",
-		"Gmail wants an app password (Google Account > Security > 2-Step Verification > App passwords), not your account password."},
-	"outlook": {"outlook.office365.com", 993, "tls", "smtp.office365.com", 587, "starttls",
-		"Outlook.com and Microsoft 365: Microsoft is retiring password sign-in for IMAP and SMTP; it works only where the account " +
-			"(or your administrator, with SMTP AUTH enabled) still allows it, usually with an app password."},
-	"fastmail": {"imap.fastmail.com", 993, "tls", "smtp.fastmail.com", 465, "tls",
-		"Fastmail wants an app password (Settings > Privacy & Security > App passwords) with IMAP and SMTP access."},
-	"icloud": {"imap.mail.me.com", 993, "tls", "smtp.mail.me.com", 587, "starttls",
-		"iCloud Mail wants an app-specific password (account.apple.com > Sign-In and Security > App-Specific Passwords)."},
-	"yahoo": {"imap.mail.yahoo.com", 993, "tls", "smtp.mail.yahoo.com", 465, "tls",
-		"Yahoo Mail wants an app password (Account security > Generate app password)."},
-	"custom": {},
+	"gmail": {imapHost: "imap.gmail.com", imapPort: 993, imapSec: "tls", smtpHost: "smtp.gmail.com", smtpPort: 587, smtpSec: "starttls",
+		note:  "Gmail wants an app password (Google Account > Security > 2-Step Verification > App passwords), not your account password.",
+		oauth: config.ProviderGoogle, defaultAuth: config.AuthPassword,
+		oauthNote: "Google: rapport signs in with the OAuth client you created in Google Cloud (Desktop app, scope https://mail.google.com/); " +
+			"README: OAuth2 sign-in."},
+	"outlook": {imapHost: "outlook.office365.com", imapPort: 993, imapSec: "tls", smtpHost: "smtp.office365.com", smtpPort: 587, smtpSec: "starttls",
+		note: "Outlook.com and Microsoft 365: Microsoft has turned off password sign-in for IMAP, and SMTP AUTH with a password is going away; " +
+			"a password works only where the account (or your administrator) still allows it, usually with an app password.",
+		oauth: config.ProviderMicrosoft, defaultAuth: config.AuthOAuth2,
+		oauthNote: "Microsoft: rapport signs in with the app you registered in Microsoft Entra ID (public client; IMAP.AccessAsUser.All, " +
+			"SMTP.Send, offline_access); README: OAuth2 sign-in."},
+	"fastmail": {imapHost: "imap.fastmail.com", imapPort: 993, imapSec: "tls", smtpHost: "smtp.fastmail.com", smtpPort: 465, smtpSec: "tls",
+		note: "Fastmail wants an app password (Settings > Privacy & Security > App passwords) with IMAP and SMTP access."},
+	"icloud": {imapHost: "imap.mail.me.com", imapPort: 993, imapSec: "tls", smtpHost: "smtp.mail.me.com", smtpPort: 587, smtpSec: "starttls",
+		note: "iCloud Mail wants an app-specific password (account.apple.com > Sign-In and Security > App-Specific Passwords)."},
+	"yahoo": {imapHost: "imap.mail.yahoo.com", imapPort: 993, imapSec: "tls", smtpHost: "smtp.mail.yahoo.com", smtpPort: 465, smtpSec: "tls",
+		note: "Yahoo Mail wants an app password (Account security > Generate app password)."},
+	"custom": {oauth: config.ProviderCustom, defaultAuth: config.AuthPassword},
 }
 
 var providerNames = []string{"gmail", "outlook", "fastmail", "icloud", "yahoo", "custom"}
@@ -70,6 +82,9 @@ var providerByDomain = map[string]string{
 // the prompt) is stored in, next to the config.
 const passwordFileName = "password"
 
+// clientSecretFileName holds an OAuth client secret typed at the prompt.
+const clientSecretFileName = "oauth2-client-secret"
+
 // initOptions are init's flags; the prompts fill in what they leave out.
 type initOptions struct {
 	provider, name, email, username, timezone, intro, interest string
@@ -82,6 +97,16 @@ type initOptions struct {
 	force, skipCheck, nonInteractive                           bool
 
 	password string // from --password-stdin or the prompt; never printed
+
+	// OAuth2 sign-in.
+	auth                                            string // password | oauth2 ("": the provider's default)
+	clientID, clientSecretFile, clientSecretCommand string
+	tenant, tokenCommand, tokenFile                 string
+	authURL, tokenURL, deviceAuthURL                string
+	scopes                                          []string
+	signIn                                          signInFlags
+	noLogin                                         bool
+	clientSecret                                    string // typed at the prompt; stored in a 0600 file
 }
 
 func initCmd(e *env) *cobra.Command {
@@ -101,12 +126,22 @@ The password never goes in argv or in the config: use --password-command
 (a file of mode 0600), or --password-stdin (the first line of stdin is
 stored in a 0600 file next to the config). With none of them under
 --non-interactive, rapport reads $CREDENTIALS_DIRECTORY/imap-password and
-smtp-password (systemd LoadCredential=), the recommended way under systemd.`,
+smtp-password (systemd LoadCredential=), the recommended way under systemd.
+
+With --auth oauth2 (the default for --provider outlook; offered for gmail
+and custom) rapport signs in with OAuth2 instead: --client-id names the
+OAuth client you registered with the provider (README: OAuth2 sign-in),
+and init opens the provider's sign-in page (--no-browser on a machine
+without a display, --device for Microsoft's device code). The refresh
+token is kept in oauth2.token_file (mode 0600). --token-command uses an
+existing token helper (pizauth, oama) instead of rapport's own sign-in.`,
 		Example: `  rapport init
   printf '%s\n' "$APP_PASSWORD" | rapport init --provider gmail --name "Alex Doe" \
       --email alex@gmail.com --timezone America/New_York --password-stdin \
       --intro "I just finished a programming certificate" --interest "the IT industry" \
-      --availability "tue 13:00-16:00" --availability "fri 09:00-17:00"`,
+      --availability "tue 13:00-16:00" --availability "fri 09:00-17:00"
+  rapport init --provider outlook --name "Alex Doe" --email alex@outlook.com \
+      --client-id 00000000-0000-0000-0000-000000000000 --no-browser`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runInit(cmd.Context(), e, cmd, &o)
@@ -135,6 +170,19 @@ smtp-password (systemd LoadCredential=), the recommended way under systemd.`,
 	f.BoolVar(&o.force, "force", false, "overwrite an existing config (and password file)")
 	f.BoolVar(&o.skipCheck, "skip-check", false, "do not check the login after writing the config")
 	f.BoolVar(&o.nonInteractive, "non-interactive", false, "never prompt; fail if a required flag is missing")
+	f.StringVar(&o.auth, "auth", "", "sign in with password or oauth2 (default: oauth2 for outlook, else password)")
+	f.StringVar(&o.clientID, "client-id", "", "OAuth2: the client ID of the app you registered with the provider")
+	f.StringVar(&o.clientSecretFile, "client-secret-file", "", "OAuth2: a file holding the client secret (mode 0600; Google desktop clients have one)")
+	f.StringVar(&o.clientSecretCommand, "client-secret-command", "", "OAuth2: a command that prints the client secret")
+	f.StringVar(&o.tenant, "tenant", "", "OAuth2, Microsoft: the Entra ID tenant (default common)")
+	f.StringVar(&o.tokenCommand, "token-command", "", "OAuth2: a command printing a current access token (pizauth, oama), instead of rapport's own sign-in")
+	f.StringVar(&o.tokenFile, "token-file", "", "OAuth2: where to keep the refresh token (default: the state directory)")
+	f.StringVar(&o.authURL, "oauth2-auth-url", "", "OAuth2, custom provider: the authorization endpoint")
+	f.StringVar(&o.tokenURL, "oauth2-token-url", "", "OAuth2, custom provider: the token endpoint")
+	f.StringVar(&o.deviceAuthURL, "oauth2-device-auth-url", "", "OAuth2, custom provider: the device-code endpoint (for --device)")
+	f.StringArrayVar(&o.scopes, "oauth2-scope", nil, "OAuth2: a scope to ask for (repeatable; google and microsoft have defaults)")
+	f.BoolVar(&o.noLogin, "no-login", false, "OAuth2: write the config without signing in (sign in later with `rapport auth login`)")
+	o.signIn.add(cmd)
 	return cmd
 }
 
@@ -157,6 +205,7 @@ func runInit(ctx context.Context, e *env, cmd *cobra.Command, o *initOptions) er
 		}
 	}
 	pwFile := filepath.Join(dir, passwordFileName)
+	secretFile := filepath.Join(dir, clientSecretFileName)
 	if o.passwordStdin && !o.force {
 		if _, err := os.Stat(pwFile); err == nil {
 			return usagef("init: %s already exists; use --force to overwrite it", pwFile)
@@ -182,18 +231,24 @@ func runInit(ctx context.Context, e *env, cmd *cobra.Command, o *initOptions) er
 			return usagef("init: missing %s (init asks for them without --non-interactive)", strings.Join(missing, ", "))
 		}
 		o.applyProvider()
-		if n := providers[o.provider].note; n != "" {
+		if n := o.note(); n != "" {
 			fmt.Fprintln(e.stdout, n)
 		}
 	} else {
-		if err := o.ask(p, pwFile); err != nil {
+		if err := o.ask(p, pwFile, secretFile); err != nil {
 			return err
 		}
+	}
+	if err := o.checkAuth(); err != nil {
+		return err
 	}
 
 	// Build and validate the file before writing anything.
 	if o.password != "" {
 		o.passwordFile = pwFile
+	}
+	if o.clientSecret != "" {
+		o.clientSecretFile = secretFile
 	}
 	if o.database != "" && !strings.Contains(o.database, "://") {
 		abs, err := filepath.Abs(o.database)
@@ -219,6 +274,12 @@ func runInit(ctx context.Context, e *env, cmd *cobra.Command, o *initOptions) er
 		}
 		fmt.Fprintf(e.stdout, "wrote %s (mode 0600)\n", pwFile)
 	}
+	if o.clientSecret != "" {
+		if err := writePrivate(secretFile, []byte(o.clientSecret+"\n")); err != nil {
+			return fmt.Errorf("init: write client secret file: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "wrote %s (mode 0600)\n", secretFile)
+	}
 	if err := writePrivate(path, data); err != nil {
 		return fmt.Errorf("init: write config: %w", err)
 	}
@@ -230,8 +291,20 @@ func runInit(ctx context.Context, e *env, cmd *cobra.Command, o *initOptions) er
 	}
 	e.log = newLogger(e.stderr, cfg.Log)
 	fmt.Fprintf(e.stdout, "config    ok (%s)\n", path)
-	if o.passwordCommand == "" && o.passwordFile == "" {
+	if !o.oauth2() && o.passwordCommand == "" && o.passwordFile == "" {
 		fmt.Fprintln(e.stdout, "password  none in the config: rapport reads $CREDENTIALS_DIRECTORY/imap-password and smtp-password (systemd LoadCredential=)")
+	}
+	if o.oauth2() && o.tokenCommand == "" {
+		if o.noLogin {
+			fmt.Fprintln(e.stdout, "sign-in   skipped; sign in with `rapport auth login`")
+			return nil
+		}
+		st := oauth.FromConfig(cfg)
+		g, err := signIn(ctx, st, o.signIn, p.in, e.stdout)
+		if err != nil {
+			return fmt.Errorf("init: sign-in: %w\n(the config is written; sign in with `rapport auth login`)", err)
+		}
+		fmt.Fprintf(e.stdout, "sign-in   ok (%s; token in %s, mode 0600)\n", g.Username, st.TokenFile)
 	}
 	if o.skipCheck {
 		fmt.Fprintln(e.stdout, "check     skipped; run `rapport check` to verify the login")
@@ -294,12 +367,18 @@ func (o *initOptions) validateFlags(cmd *cobra.Command) error {
 			return usagef("init: %s %d is out of range", p.flag, p.v)
 		}
 	}
-	if o.passwordFile != "" {
-		abs, err := filepath.Abs(o.passwordFile)
+	if err := o.validateAuthFlags(); err != nil {
+		return err
+	}
+	for _, p := range []*string{&o.passwordFile, &o.clientSecretFile, &o.tokenFile} {
+		if *p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*p)
 		if err != nil {
 			return err
 		}
-		o.passwordFile = abs
+		*p = abs
 	}
 	if o.caFile != "" {
 		abs, err := filepath.Abs(o.caFile)
@@ -323,7 +402,7 @@ func (o *initOptions) hasPassword() bool {
 
 // complete reports whether the flags say everything, so nothing is asked.
 func (o *initOptions) complete() bool {
-	return len(o.missing()) == 0 && o.hasPassword()
+	return len(o.missing()) == 0 && (o.hasPassword() || o.oauth2())
 }
 
 // missing lists the required flags not given.
@@ -348,6 +427,22 @@ func (o *initOptions) missing() []string {
 	}
 	if o.timezone == "" {
 		m = append(m, "--timezone (the local time zone has no IANA name)")
+	}
+	if o.oauth2() && o.tokenCommand == "" {
+		if o.clientID == "" {
+			m = append(m, "--client-id (or --token-command; README: OAuth2 sign-in)")
+		}
+		if o.custom() {
+			if o.authURL == "" {
+				m = append(m, "--oauth2-auth-url")
+			}
+			if o.tokenURL == "" {
+				m = append(m, "--oauth2-token-url")
+			}
+			if len(o.scopes) == 0 {
+				m = append(m, "--oauth2-scope")
+			}
+		}
 	}
 	return m
 }
@@ -462,7 +557,7 @@ func oneLine(s string) error {
 }
 
 // ask fills in by prompts what the flags left out.
-func (o *initOptions) ask(p *prompter, pwFile string) error {
+func (o *initOptions) ask(p *prompter, pwFile, secretFile string) error {
 	fmt.Fprintln(p.out, "rapport set-up. Press Enter to accept [the default].")
 	var err error
 	if o.name == "" {
@@ -496,7 +591,17 @@ func (o *initOptions) ask(p *prompter, pwFile string) error {
 		}
 	}
 	o.applyProvider()
-	if n := providers[o.provider].note; n != "" {
+	if o.auth == "" && !o.hasPassword() && (o.provider == "gmail" || o.provider == "outlook") {
+		if o.auth, err = p.ask("Sign in with oauth2 (the provider's sign-in page) or a password", o.authKind(), func(s string) error {
+			if s != config.AuthPassword && s != config.AuthOAuth2 {
+				return errors.New("want oauth2 or password")
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	if n := o.note(); n != "" {
 		fmt.Fprintln(p.out, n)
 	}
 	if o.username, err = p.ask("Login name for IMAP and SMTP", o.username, required(oneLine)); err != nil {
@@ -528,6 +633,9 @@ func (o *initOptions) ask(p *prompter, pwFile string) error {
 			return err
 		}
 		o.availability = splitList(s)
+	}
+	if o.oauth2() {
+		return o.askOAuth2(p, secretFile)
 	}
 	if !o.hasPassword() {
 		if o.passwordCommand, err = p.ask("A command that prints your password (e.g. pass show mail/alex); leave empty to type the password", "", oneLine); err != nil {
@@ -730,10 +838,11 @@ func (p *prompter) secret(question string) (string, error) {
 // initFile is the config init writes: the required keys and those the user
 // set, in the order of configs/rapport.example.yaml.
 type initFile struct {
-	Me       initMe     `yaml:"me"`
-	IMAP     initServer `yaml:"imap"`
-	SMTP     initServer `yaml:"smtp"`
-	Database string     `yaml:"database,omitempty"`
+	Me       initMe      `yaml:"me"`
+	IMAP     initServer  `yaml:"imap"`
+	SMTP     initServer  `yaml:"smtp"`
+	OAuth2   *initOAuth2 `yaml:"oauth2,omitempty"`
+	Database string      `yaml:"database,omitempty"`
 }
 
 type initMe struct {
@@ -750,6 +859,7 @@ type initServer struct {
 	Port            int    `yaml:"port"`
 	Security        string `yaml:"security"`
 	Username        string `yaml:"username"`
+	Auth            string `yaml:"auth,omitempty"`
 	PasswordCommand string `yaml:"password_command,omitempty"`
 	PasswordFile    string `yaml:"password_file,omitempty"`
 	CAFile          string `yaml:"ca_file,omitempty"`
@@ -767,12 +877,21 @@ func (o *initOptions) yaml() ([]byte, error) {
 	}
 	f.IMAP = srv(o.imapHost, o.imapPort, o.imapSecurity)
 	f.SMTP = srv(o.smtpHost, o.smtpPort, o.smtpSecurity)
+	if o.oauth2() {
+		for _, s := range []*initServer{&f.IMAP, &f.SMTP} {
+			s.Auth, s.PasswordCommand, s.PasswordFile = config.AuthOAuth2, "", ""
+		}
+		f.OAuth2 = o.oauth2Block()
+	}
 
 	var b strings.Builder
 	b.WriteString("# rapport configuration, written by `rapport init`.\n" +
 		"# Keys not listed take their defaults; configs/rapport.example.yaml lists\n" +
 		"# every key with its default. Check changes with `rapport check`.\n")
-	if o.passwordCommand == "" && o.passwordFile == "" {
+	if o.oauth2() {
+		b.WriteString("# Signs in with OAuth2: `rapport auth login` (again) keeps the refresh token\n" +
+			"# in oauth2.token_file; `rapport auth status` shows it.\n")
+	} else if o.passwordCommand == "" && o.passwordFile == "" {
 		b.WriteString("# No password_command or password_file: the passwords are read from\n" +
 			"# $CREDENTIALS_DIRECTORY/imap-password and smtp-password (systemd LoadCredential=).\n")
 	}

@@ -6,25 +6,25 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"rapport/internal/contacts"
+	"rapport/internal/when"
 )
 
-// whenLayouts are the meeting times `contacts schedule` reads, in the
-// owner's time zone (me.timezone) unless they carry an offset.
-var whenLayouts = []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 3:04pm", "2006-01-02 3pm"}
-
-// parseWhen reads a meeting time such as "2026-11-24 14:00" in loc, or an
-// RFC 3339 time.
-func parseWhen(s string, loc *time.Location) (time.Time, error) {
+// parseWhen reads a meeting time as mail commands do ("next Tuesday 2pm",
+// "2026-11-24 14:00", "Thu 3 Dec 10:00 CET", "24 Nov 2-3pm"), in the
+// owner's zone unless one is stated, or an RFC 3339 time. A range gives
+// the meeting's length.
+func parseWhen(s string, ref time.Time, loc *time.Location) (time.Time, time.Duration, error) {
 	s = strings.Join(strings.Fields(s), " ")
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+		return t, 0, nil
 	}
-	for _, l := range whenLayouts {
-		if t, err := time.ParseInLocation(l, strings.ToLower(s), loc); err == nil {
-			return t, nil
-		}
+	t, d, err := when.ParseDateTime(s, ref, loc)
+	if err != nil {
+		return time.Time{}, 0, fmt.Errorf("meeting time %q: %v (for example \"next Tuesday 2pm\", \"2026-11-24 14:00\", \"Thu 3 Dec 10:00 CET\"; in your time zone unless you name one)", s, err)
 	}
-	return time.Time{}, fmt.Errorf("meeting time %q: want \"YYYY-MM-DD HH:MM\" (in your time zone) or RFC 3339", s)
+	return t, d, nil
 }
 
 // contactsScheduleCmd is `contacts schedule EMAIL WHEN`: a meeting agreed
@@ -36,17 +36,20 @@ func contactsScheduleCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "schedule EMAIL WHEN [--duration 30m] [--format video]",
-		Short: "Record an agreed meeting (WHEN like \"2026-11-24 14:00\", in your time zone)",
-		Args:  cobra.RangeArgs(2, 3),
+		Short: "Record an agreed meeting (WHEN like \"next Tuesday 2pm\" or \"2026-11-24 14:00\", in your time zone)",
+		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := e.loadConfig()
 			if err != nil {
 				return err
 			}
-			// "2026-11-24 14:00" may come quoted or as two arguments.
-			start, err := parseWhen(strings.Join(args[1:], " "), cfg.Location())
+			// "2026-11-24 14:00" may come quoted or as several arguments.
+			start, length, err := parseWhen(strings.Join(args[1:], " "), e.clock.Now(), cfg.Location())
 			if err != nil {
 				return usageError{err}
+			}
+			if length > 0 && !cmd.Flags().Changed("duration") {
+				duration = length
 			}
 			if duration <= 0 || duration > 24*time.Hour {
 				return usagef("--duration %s: want a positive length of at most a day, e.g. 30m", duration)
@@ -56,20 +59,17 @@ func contactsScheduleCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			m, err := a.ScheduleMeeting(cmd.Context(), args[0], start, duration, format, "cli")
-			if err != nil {
-				return err
-			}
-			c, err := a.Contacts.Get(cmd.Context(), args[0])
+			c, err := a.Contacts.Schedule(cmd.Context(), args[0], contacts.Meeting{Start: start, Duration: duration,
+				Format: format, Source: "cli"})
 			if err != nil {
 				return err
 			}
 			what := ""
-			if m.Format != "" {
-				what = " (" + m.Format + ")"
+			if format != "" {
+				what = " (" + format + ")"
 			}
 			fmt.Fprintf(e.stdout, "%s is %s: meeting %s for %s%s\n", c.Email, c.Status,
-				fmtTime(m.Start, cfg.Location()), m.Duration, what)
+				fmtTime(start, cfg.Location()), duration, what)
 			return nil
 		},
 	}

@@ -36,12 +36,18 @@ func TestContactsScheduleRecordsTheMeeting(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &c); err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != "scheduled" || c.NextAction != "meeting" || !c.NextActionAt.Equal(time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)) {
+	// What the contact waits for now is the preparation note, the day
+	// before at the same time.
+	if c.Status != "scheduled" || c.NextAction != "prep" || !c.NextActionAt.Equal(time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)) {
 		t.Errorf("contact after schedule: %+v", c)
 	}
-	last := c.Events[len(c.Events)-1]
-	if last.Type != "meeting" || !strings.Contains(last.Detail, "Tuesday 24 November at 2pm") {
-		t.Errorf("last event %+v", last)
+	var meeting, invite bool
+	for _, ev := range c.Events {
+		meeting = meeting || ev.Type == "meeting" && strings.Contains(ev.Detail, "Tuesday 24 November at 2pm")
+		invite = invite || ev.Type == "draft" && strings.Contains(ev.Detail, "invite draft")
+	}
+	if !meeting || !invite {
+		t.Errorf("events lack the meeting (%v) or the invitation draft (%v): %+v", meeting, invite, c.Events)
 	}
 
 	for _, bad := range [][]string{
@@ -61,5 +67,37 @@ func TestContactsScheduleRecordsTheMeeting(t *testing.T) {
 	te.run("contacts", "set", "sam@example.org", "--status", "opted_out")
 	if code, _, errs := te.run("contacts", "schedule", "sam@example.org", "2026-11-24T14:00:00-05:00"); code != 1 || !strings.Contains(errs, "opted_out") {
 		t.Errorf("opted-out contact: exit %d %s", code, errs)
+	}
+}
+
+// The command line reads dates as mail commands do (one date grammar):
+// `contacts snooze X March`, `contacts schedule X "next Tuesday 2pm"`.
+func TestTheCommandLineReadsDatesLikeMailCommands(t *testing.T) {
+	te := newTestEnv(t) // Saturday 21 November 2026, 10:00 in New York
+	for _, who := range []string{"maria@example.org", "jo@example.org"} {
+		if code, _, errs := te.run("contacts", "add", "--name", "Someone Else", "--email", who, "--company", "Acme"); code != 0 {
+			t.Fatalf("add: %d %s", code, errs)
+		}
+	}
+	code, out, errs := te.run("contacts", "snooze", "maria@example.org", "March")
+	if code != 0 || !strings.Contains(out, "Mon 1 Mar 2027") {
+		t.Fatalf("snooze March: %d %q %s", code, out, errs)
+	}
+	code, out, errs = te.run("contacts", "schedule", "jo@example.org", "next Tuesday 2pm")
+	if code != 0 {
+		t.Fatalf("schedule next Tuesday 2pm: %d %q %s", code, out, errs)
+	}
+	code, out, _ = te.run("contacts", "show", "jo@example.org", "--json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var c struct {
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(out), &c); err != nil || c.Status != "scheduled" {
+		t.Fatalf("jo after schedule: %s (%v)", out, err)
+	}
+	if code, _, _ := te.run("contacts", "snooze", "maria@example.org", "whenever"); code != 2 {
+		t.Errorf("snooze whenever: exit %d, want 2", code)
 	}
 }

@@ -1,9 +1,13 @@
 package commands
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
+
+	"rapport/internal/when"
 )
 
 // How far from now a meeting time may be: a past one records a meeting
@@ -14,124 +18,248 @@ const (
 	snoozeYears   = 5
 )
 
+// A time the owner writes in a command is the owner's (Context.Loc)
+// unless the command states a zone; dates and times are read by package
+// when, strictly: a bare hour ("at 2") or a numeric date that reads both
+// ways ("3/4") is refused with a hint rather than guessed.
+
+var hmDurRe = regexp.MustCompile(`^[0-8]h[0-5]\d(?:m|min)?$`)
+
+var isoTRe = regexp.MustCompile(`\b(\d{4}-\d{1,2}-\d{1,2})[Tt](\d)`)
+
+// readWhen parses a date expression with when, collecting the words it
+// could not read (so the error names them all, with a spelling hint).
+func readWhen(text string, o when.Options) (when.Expr, []string, error) {
+	text = isoTRe.ReplaceAllString(text, "$1 $2")
+	var unknown []string
+	for range 20 {
+		e, err := when.Parse(text, o)
+		if err == nil {
+			return e, unknown, nil
+		}
+		var we *when.Error
+		if !errors.As(err, &we) || we.Word == "" || !strings.Contains(we.Reason, "not part of a date") {
+			return when.Expr{}, unknown, err
+		}
+		unknown = append(unknown, we.Word)
+		text = removeWord(text, we.Word)
+		if strings.TrimSpace(text) == "" {
+			return when.Expr{}, unknown, nil
+		}
+	}
+	return when.Expr{}, unknown, nil
+}
+
+// removeWord drops the first whole occurrence of w from s.
+func removeWord(s, w string) string {
+	f := strings.Fields(s)
+	for i, x := range f {
+		if x == w || strings.Trim(x, ",;:!?()[]\"'") == w {
+			return strings.Join(append(f[:i:i], f[i+1:]...), " ")
+		}
+	}
+	if i := strings.Index(s, w); i >= 0 {
+		return s[:i] + " " + s[i+len(w):]
+	}
+	return ""
+}
+
+// whenProblem turns a when error into the command's wording.
+func whenProblem(err error) string {
+	var we *when.Error
+	if errors.As(err, &we) {
+		switch {
+		case strings.HasPrefix(we.Reason, "write "):
+			return fmt.Sprintf("at %s: %s", we.Word, we.Reason)
+		case strings.Contains(we.Reason, "day/month"):
+			return fmt.Sprintf("%q could be day/month or month/day: write 24 Nov or 2026-11-24", we.Word)
+		case we.Word != "":
+			return fmt.Sprintf("%q: %s", we.Word, we.Reason)
+		}
+		return we.Reason
+	}
+	return err.Error()
+}
+
+// meetingArgs is what a meeting command's arguments said besides the time.
+type meetingArgs struct {
+	format, location string
+	emails           []string
+	dateWords        []string
+	problems         []string
+}
+
+// splitMeeting separates addresses, links and formats from the words of
+// the time.
+func splitMeeting(rest string) *meetingArgs {
+	toks := tokenize(stripMailto(rest))
+	w := &whenParts{}
+	a := &meetingArgs{}
+	for i := 0; i < len(toks); {
+		orig := toks[i].orig
+		if i > 0 && orig == toks[i-1].orig {
+			i++ // one word that tokenize split in two (2026-11-24T14:00)
+			continue
+		}
+		if toks[i].low == "with" {
+			i++
+			continue
+		}
+		if hmDurRe.MatchString(toks[i].low) && len(toks) > 1 {
+			// "2pm 1h30": an hour and a half, not half past one
+			a.dateWords = append(a.dateWords, "for", orig)
+			i++
+			continue
+		}
+		if addr, ok := normalizeEmail(strings.Trim(orig, "<>()[],;:!?'\"")); ok {
+			a.emails = appendUnique(a.emails, addr)
+			i++
+			continue
+		}
+		if u := strings.Trim(orig, "<>()[],;'\""); isURL(u) {
+			if a.location != "" {
+				a.problems = append(a.problems, "two links")
+			}
+			a.location = u
+			i++
+			continue
+		}
+		if n := w.takeFormat(toks, i); n > 0 {
+			i += n
+			continue
+		}
+		a.dateWords = append(a.dateWords, orig)
+		i++
+	}
+	a.format = w.format
+	a.problems = append(a.problems, w.problems...)
+	return a
+}
+
 func (p *parser) meeting(s, rest string, n int) {
-	w := scan(tokenize(stripMailto(rest)), meetingMode)
 	fail := func(format string, args ...any) { p.problem(n, s, rest, "meeting: "+format, args...) }
-	if len(w.unknown) > 0 {
-		fail("did not understand %q%s", strings.Join(w.unknown, " "), suggestFor(w.unknown))
+	a := splitMeeting(rest)
+	if len(a.problems) > 0 {
+		fail("%s", strings.Join(a.problems, "; "))
 		return
 	}
-	if len(w.problems) > 0 {
-		fail("%s", strings.Join(w.problems, "; "))
-		return
-	}
-	if w.days() == 0 {
+	text := strings.Join(a.dateWords, " ")
+	if strings.TrimSpace(text) == "" {
 		fail("no day; write e.g. \"meeting Tue 24 Nov 2pm\", \"meeting tomorrow 10:30\" or \"meeting 2026-11-24 14:00\"")
 		return
 	}
-	if !w.hasTime {
+	e, unknown, err := readWhen(text, when.Options{Ref: p.ctx.Now, Loc: p.loc, Prefer: when.Nearest, Strict: true})
+	if len(unknown) > 0 {
+		fail("did not understand %q%s", strings.Join(unknown, " "), suggestFor(unknown))
+		return
+	}
+	if err != nil {
+		fail("%s", whenProblem(err))
+		return
+	}
+	if !e.HasDay {
+		fail("no day; write e.g. \"meeting Tue 24 Nov 2pm\", \"meeting tomorrow 10:30\" or \"meeting 2026-11-24 14:00\"")
+		return
+	}
+	if !e.HasTime {
 		fail("no time of day; add one like 14:00, 2pm or noon")
 		return
 	}
-	if len(w.emails) > 1 {
+	d := e.Duration
+	if e.Range {
+		if d != 0 {
+			fail("two durations")
+			return
+		}
+		d = e.Until.Sub(e.At)
+	}
+	if d != 0 && (d < minDuration || d > maxDuration) {
+		fail("a meeting of %v? Write between 5 minutes and 8 hours", d)
+		return
+	}
+	if len(a.emails) > 1 {
 		fail("one contact per meeting")
 		return
 	}
-	when, err := p.resolveMeeting(w)
-	if err != nil {
-		fail("%v", err)
+	now := p.ctx.Now
+	if e.At.Before(now.Add(-meetingPast)) {
+		fail("%s is more than a year ago", e.At.Format("2 Jan 2006"))
 		return
 	}
-	cs, ok := p.contact(Meeting, n, s, w.emails)
+	if e.At.After(now.Add(meetingFuture)) {
+		fail("%s is more than two years ahead", e.At.Format("2 Jan 2006"))
+		return
+	}
+	cs, ok := p.contact(Meeting, n, s, a.emails)
 	if !ok {
 		return
 	}
-	p.add(Command{Verb: Meeting, Contact: cs[0], When: when, Duration: w.dur, Format: w.format,
-		Location: w.location, Line: n, Raw: s})
+	p.add(Command{Verb: Meeting, Contact: cs[0], When: e.At, Duration: d, Format: a.format,
+		Location: a.location, Line: n, Raw: s})
 }
 
-func (p *parser) resolveMeeting(w *whenParts) (time.Time, error) {
-	now := p.ctx.Now
-	today := midnight(now, p.loc)
-	at := func(day time.Time) time.Time {
-		y, m, d := day.Date()
-		return time.Date(y, m, d, w.h, w.mi, 0, 0, p.loc)
-	}
-	var day time.Time
-	switch {
-	case w.date.set && w.hasRel:
-		return time.Time{}, fmt.Errorf("two days given")
-	case w.date.set:
-		ds := w.date
-		if ds.y != 0 {
-			day = time.Date(ds.y, ds.m, ds.d, 0, 0, 0, 0, p.loc)
-		} else {
-			// No year: the nearest such day, so "24 Nov" written on
-			// 26 November records the meeting two days ago.
-			best := -1
-			for _, y := range []int{today.Year() - 1, today.Year(), today.Year() + 1} {
-				if !validDate(y, ds.m, ds.d) {
-					continue
-				}
-				c := time.Date(y, ds.m, ds.d, 0, 0, 0, 0, p.loc)
-				if d := abs(civilDays(today, c)); best < 0 || d < best {
-					best, day = d, c
-				}
-			}
-			if best < 0 {
-				return time.Time{}, fmt.Errorf("%d %s is not a date", ds.d, ds.m)
-			}
-		}
-	case w.hasRel:
-		day = today.AddDate(0, 0, w.rel)
-	case w.hasWD:
-		// The next such day whose time is still ahead ("Tue 2pm" on a
-		// Tuesday morning is today); "next Tue" is never today.
-		for k := 0; k <= 7; k++ {
-			c := today.AddDate(0, 0, k)
-			if c.Weekday() != w.wd || (k == 0 && (w.nextWD || !at(c).After(now))) {
-				continue
-			}
-			day = c
-			break
-		}
-	}
-	if w.hasWD && day.Weekday() != w.wd {
-		return time.Time{}, fmt.Errorf("%s is a %s, not a %s", day.Format("Mon 2 Jan 2006"), day.Weekday(), w.wd)
-	}
-	when := at(day)
-	if when.Before(now.Add(-meetingPast)) {
-		return time.Time{}, fmt.Errorf("%s is more than a year ago", when.Format("2 Jan 2006"))
-	}
-	if when.After(now.Add(meetingFuture)) {
-		return time.Time{}, fmt.Errorf("%s is more than two years ahead", when.Format("2 Jan 2006"))
-	}
-	return when, nil
-}
+var (
+	shortOffsetRe = regexp.MustCompile(`(?i)^\s*(\d{1,4})\s*(d|w)\s*$`)
+	forOffsetRe   = regexp.MustCompile(`(?i)^\s*for\s+`)
+	zeroOffsetRe  = regexp.MustCompile(`(?i)\b(0+)\s+(days?|weeks?|months?|years?)\b`)
+)
 
 func (p *parser) snooze(s, rest string, n int) {
 	emails, words := splitEmails(rest)
-	w := scan(tokenize(strings.Join(words, " ")), snoozeMode)
 	fail := func(format string, args ...any) { p.problem(n, s, rest, "snooze: "+format, args...) }
-	if len(w.unknown) > 0 {
-		fail("did not understand %q%s", strings.Join(w.unknown, " "), suggestFor(w.unknown))
-		return
-	}
-	if len(w.problems) > 0 {
-		fail("%s", strings.Join(w.problems, "; "))
-		return
-	}
-	if w.days() == 0 {
+	text := strings.Join(words, " ")
+	if strings.TrimSpace(text) == "" {
 		fail("until when? Write e.g. \"snooze 2027-03-01\", \"snooze March\", \"snooze 1 March\" or \"snooze in 2 weeks\"")
 		return
 	}
-	if w.days() > 1 && !(w.hasWD && w.date.set) {
-		fail("two dates given")
+	if m := zeroOffsetRe.FindStringSubmatch(text); m != nil {
+		fail("%s %s? Write a number from 1", m[1], m[2])
 		return
 	}
-	date, err := p.resolveSnooze(w)
+	// "10d", "2w", "for 3 days", "a couple of weeks": offsets from today
+	if m := shortOffsetRe.FindStringSubmatch(text); m != nil {
+		unit := "days"
+		if strings.EqualFold(m[2], "w") {
+			unit = "weeks"
+		}
+		text = "in " + m[1] + " " + unit
+	}
+	text = forOffsetRe.ReplaceAllString(text, "in ")
+	today := midnight(p.ctx.Now, p.loc)
+	o := when.Options{Ref: p.ctx.Now, Loc: p.loc, Prefer: when.Future, Strict: true}
+	e, unknown, err := readWhen(text, o)
+	if err != nil || len(unknown) > 0 {
+		if e2, u2, err2 := readWhen("in "+text, o); err2 == nil && len(u2) == 0 && e2.HasDay {
+			e, unknown, err = e2, nil, nil
+		}
+	}
+	if len(unknown) > 0 {
+		fail("did not understand %q%s", strings.Join(unknown, " "), suggestFor(unknown))
+		return
+	}
 	if err != nil {
-		fail("%v", err)
+		fail("%s", whenProblem(err))
+		return
+	}
+	if e.HasTime || !e.HasDay {
+		fail("until when? Write a day, e.g. \"snooze 2027-03-01\", \"snooze March\" or \"snooze in 2 weeks\"")
+		return
+	}
+	day := midnight(e.At, p.loc)
+	if !day.After(today) && !e.Relative {
+		// "20 Nov" written on 20 November: the next one
+		if e2, _, err2 := readWhen(text, when.Options{Ref: today.AddDate(0, 0, 1), Loc: p.loc, Prefer: when.Future, Strict: true}); err2 == nil && e2.HasDay {
+			if d2 := midnight(e2.At, p.loc); d2.After(today) && d2.Year() != day.Year() {
+				day = d2
+			}
+		}
+	}
+	if !day.After(today) {
+		fail("%s is not in the future", day.Format("2 Jan 2006"))
+		return
+	}
+	if day.After(today.AddDate(snoozeYears, 0, 0)) {
+		fail("%s is more than %d years ahead", day.Format("2 Jan 2006"), snoozeYears)
 		return
 	}
 	cs, ok := p.contact(Snooze, n, s, emails)
@@ -139,64 +267,8 @@ func (p *parser) snooze(s, rest string, n int) {
 		return
 	}
 	for _, c := range cs {
-		p.add(Command{Verb: Snooze, Contact: c, Date: date, Line: n, Raw: s})
+		p.add(Command{Verb: Snooze, Contact: c, Date: day, Line: n, Raw: s})
 	}
-}
-
-func (p *parser) resolveSnooze(w *whenParts) (time.Time, error) {
-	today := midnight(p.ctx.Now, p.loc)
-	var day time.Time
-	switch {
-	case w.date.set:
-		ds := w.date
-		y := ds.y
-		if y == 0 {
-			y = today.Year()
-			if c := time.Date(y, ds.m, ds.d, 0, 0, 0, 0, p.loc); !c.After(today) || !validDate(y, ds.m, ds.d) {
-				y++
-			}
-			for !validDate(y, ds.m, ds.d) && y < today.Year()+snoozeYears { // 29 Feb
-				y++
-			}
-		}
-		day = time.Date(y, ds.m, ds.d, 0, 0, 0, 0, p.loc)
-	case w.hasRel:
-		day = today.AddDate(0, 0, w.rel)
-	case w.hasOff:
-		o := w.offset
-		switch {
-		case o[2] >= 0:
-			day = today.AddDate(o[0], o[1], o[2])
-		case o[1] == 1: // next month: its first day
-			day = time.Date(today.Year(), today.Month()+1, 1, 0, 0, 0, 0, p.loc)
-		case o[0] == 1: // next year: 1 January
-			day = time.Date(today.Year()+1, 1, 1, 0, 0, 0, 0, p.loc)
-		default: // next week: its Monday
-			k := (8 - int(today.Weekday())) % 7
-			if k == 0 {
-				k = 7
-			}
-			day = today.AddDate(0, 0, k)
-		}
-	case w.hasWD:
-		for k := 1; k <= 7; k++ {
-			if c := today.AddDate(0, 0, k); c.Weekday() == w.wd {
-				day = c
-				break
-			}
-		}
-	}
-	if w.hasWD && day.Weekday() != w.wd {
-		return time.Time{}, fmt.Errorf("%s is a %s, not a %s", day.Format("Mon 2 Jan 2006"), day.Weekday(), w.wd)
-	}
-	day = midnight(day, p.loc)
-	if !day.After(today) {
-		return time.Time{}, fmt.Errorf("%s is not in the future", day.Format("2 Jan 2006"))
-	}
-	if day.After(today.AddDate(snoozeYears, 0, 0)) {
-		return time.Time{}, fmt.Errorf("%s is more than %d years ahead", day.Format("2 Jan 2006"), snoozeYears)
-	}
-	return day, nil
 }
 
 // addKeys introduce the optional fields of an add command.

@@ -38,6 +38,9 @@ const (
 	NoResponse Verb = "no_response" // give up politely
 	Add        Verb = "add"         // a new contact: Add
 	Status     Verb = "status"      // mail me the pipeline (Contact optional)
+	Approve    Verb = "approve"     // yes, write to this suggested contact
+	Cancel     Verb = "cancel"      // the scheduled meeting is off
+	Resolve    Verb = "resolve"     // a message in doubt went (sent) or should go again (resend): MessageID, Sent
 )
 
 // Usage lists the accepted commands, for error replies and notifications.
@@ -52,6 +55,9 @@ resume
 decline
 no response
 add Name <email> [company ...] [role ...] [referred by ...]
+approve [<email>]         (write to someone a contact suggested)
+cancel                    (the meeting is off)
+resolve <message-id> sent|resend
 status
 Any command may name the contact by email (met maria@example.com); otherwise
 it applies to the contact the message you are replying to is about.`
@@ -91,8 +97,12 @@ type Command struct {
 	Text     string        // notes
 	Add      *AddSpec
 	Index    int // confirm N
-	Line     int // 1-based line in the text; 0 for a command in the subject
-	Raw      string
+	// MessageID and Sent are a resolve's: the message in doubt, and
+	// whether it went.
+	MessageID string
+	Sent      bool
+	Line      int // 1-based line in the text; 0 for a command in the subject
+	Raw       string
 }
 
 // ParseError is a line that could not be understood.
@@ -127,10 +137,12 @@ var verbWords = map[string]Verb{
 	"notes": Notes, "note": Notes, "snooze": Snooze, "pause": Pause,
 	"resume": Resume, "decline": Decline, "declined": Decline, "add": Add, "status": Status,
 	"noresponse": NoResponse, "no-response": NoResponse, "no_response": NoResponse,
+	"approve": Approve, "approved": Approve, "cancel": Cancel, "resolve": Resolve,
 }
 
 // typoTargets are the spellings a misspelt first word is compared with.
-var typoTargets = []string{"meeting", "confirm", "thanked", "notes", "snooze", "pause", "resume", "decline", "status", "no response"}
+var typoTargets = []string{"meeting", "confirm", "thanked", "notes", "snooze", "pause", "resume", "decline", "status", "no response",
+	"approve", "cancel", "resolve"}
 
 // notTypos are ordinary words one edit away from a command word.
 var notTypos = map[string]bool{
@@ -283,14 +295,43 @@ func (p *parser) line(s string, n int) {
 		p.addContact(s, rest, n)
 	case Notes:
 		p.notes(s, n, s)
+	case Resolve:
+		p.resolve(s, rest, n)
 	default:
 		p.simple(verb, s, rest, n)
 	}
 }
 
+// resolve reads "resolve <message-id> sent|resend".
+func (p *parser) resolve(s, rest string, n int) {
+	f := strings.Fields(rest)
+	if len(f) != 2 {
+		p.fail(n, s, "resolve: want a Message-ID and sent or resend (resolve <id@host> sent)")
+		return
+	}
+	id := strings.Trim(f[0], "<>")
+	if !strings.Contains(id, "@") || strings.ContainsAny(id, " \t\r\n<>") || len(id) > 250 {
+		p.fail(n, s, "resolve: %q is not a Message-ID", f[0])
+		return
+	}
+	c := Command{Verb: Resolve, MessageID: id, Line: n, Raw: s}
+	switch strings.ToLower(strings.Trim(f[1], ".,;!")) {
+	case "sent", "went":
+		c.Sent = true
+	case "resend", "send":
+	default:
+		p.fail(n, s, "resolve: say sent (it went) or resend (send it again, once), not %q", f[1])
+		return
+	}
+	p.add(c)
+}
+
 // maybeTypo reports a first word that is one edit from a command word on a
 // line short or specific enough to be a command.
 func (p *parser) maybeTypo(s, word string, n int) {
+	if strings.HasPrefix(word, "\"") || strings.HasPrefix(word, "“") || strings.HasPrefix(word, "'") {
+		return // a quoted example ("meeting ..."), not a misspelt command
+	}
 	if f := strings.Fields(strings.ToLower(s)); len(f) > 1 && f[0] == "no" {
 		two := f[0] + " " + strings.Trim(f[1], ".,:;!")
 		if best, d := closest(two, []string{"no response"}); d == 1 {
@@ -529,7 +570,12 @@ func (c Command) Valid() error {
 		}
 	case Status:
 		needContact = false
-	case Met, Thanked, Pause, Resume, Decline, NoResponse:
+	case Met, Thanked, Pause, Resume, Decline, NoResponse, Approve, Cancel:
+	case Resolve:
+		needContact = false
+		if !strings.Contains(c.MessageID, "@") {
+			return fmt.Errorf("resolve: bad message id %q", c.MessageID)
+		}
 	default:
 		return fmt.Errorf("unknown verb %q", c.Verb)
 	}
@@ -605,8 +651,11 @@ var (
 )
 
 // endOfNew: a signature delimiter or the start of quoted history.
+// endOfNew reports where the owner's own new text ends: a signature
+// marker, a quote attribution, or the first line of mail rapport wrote
+// (every body rapport writes begins "[rapport] ").
 func endOfNew(s string) bool {
-	return s == "--" || s == "-- " || attributionRe.MatchString(s)
+	return s == "--" || s == "-- " || attributionRe.MatchString(s) || strings.HasPrefix(s, "[rapport] ")
 }
 
 func stripBullet(s string) string {

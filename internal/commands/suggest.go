@@ -11,16 +11,9 @@ var vocabulary = func() []string {
 	v := []string{"today", "tomorrow", "yesterday", "noon", "midday", "midnight",
 		"minutes", "minute", "hours", "hour", "weeks", "week", "months", "month", "days", "day",
 		"next", "with", "person", "until"}
-	for k := range monthWords {
-		if len(k) > 3 {
-			v = append(v, k)
-		}
-	}
-	for k := range weekdayWords {
-		if len(k) > 3 {
-			v = append(v, k)
-		}
-	}
+	v = append(v, "january", "february", "march", "april", "june", "july", "august", "september", "october",
+		"november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+		"tues", "thurs")
 	for k := range formatWords {
 		v = append(v, k)
 	}

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"github.com/emersion/go-ical"
 )
 
 func TestRequiredFields(t *testing.T) {
@@ -304,57 +302,6 @@ func TestNewMessageID(t *testing.T) {
 	}
 	if DomainOf("Alex <alex@Example.com>") != "Example.com" || DomainOf("nobody") != "" {
 		t.Error("DomainOf")
-	}
-}
-
-func TestMeetingICS(t *testing.T) {
-	d := Sample()
-	d.Meeting.Location = strings.Repeat("Room 4, Building B; floor 3 — ", 5)
-	b, err := MeetingICS("meeting-42@example.com", testDate, d.Me, d.Contact, d.Meeting)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\r\n"), "\r\n") {
-		if len(line) > 75 {
-			t.Errorf("line longer than 75 octets: %q", line)
-		}
-	}
-	cal, err := ical.NewDecoder(bytes.NewReader(b)).Decode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m := cal.Props.Get(ical.PropMethod); m == nil || m.Value != "REQUEST" {
-		t.Errorf("METHOD = %v", m)
-	}
-	ev := cal.Events()
-	if len(ev) != 1 {
-		t.Fatalf("%d events", len(ev))
-	}
-	start, _ := ev[0].DateTimeStart(nil)
-	end, _ := ev[0].DateTimeEnd(nil)
-	loc, _ := ev[0].Props.Text(ical.PropLocation)
-	if !start.Equal(d.Meeting.Start) || !end.Equal(d.Meeting.End) || loc != strings.TrimSpace(d.Meeting.Location) {
-		t.Errorf("start %v end %v location %q", start, end, loc)
-	}
-	if a := ev[0].Props.Get(ical.PropAttendee); a == nil || a.Value != "mailto:jordan.lee@example.org" || a.Params.Get(ical.ParamCommonName) != "Jordan Lee" {
-		t.Errorf("ATTENDEE = %+v", a)
-	}
-	if o := ev[0].Props.Get(ical.PropOrganizer); o == nil || o.Value != "mailto:alex@example.com" {
-		t.Errorf("ORGANIZER = %+v", o)
-	}
-
-	if _, err := MeetingICS("", testDate, d.Me, d.Contact, d.Meeting); err == nil {
-		t.Error("empty UID accepted")
-	}
-	m := d.Meeting
-	m.Start = time.Time{}
-	if _, err := MeetingICS("u@x", testDate, d.Me, d.Contact, m); err == nil {
-		t.Error("no start accepted")
-	}
-	c := d.Contact
-	c.Name = "Jordan\r\nX: y"
-	if _, err := MeetingICS("u@x", testDate, d.Me, c, d.Meeting); err == nil {
-		t.Error("CRLF name accepted")
 	}
 }
 

@@ -14,8 +14,10 @@ import (
 type Data struct {
 	Me      Me
 	Contact Contact
-	// Options are the meeting slots to propose, already formatted by the
-	// scheduler ("Tuesday 24 November between 1 and 4pm").
+	// Options are the meeting slots to propose, in the contact's zone with
+	// the zone named: schedule.MeetingOptionsFor, each written by
+	// Option.ForContact ("Tuesday 8 December, 1–4pm your time (ET)", "any
+	// time Friday 11 December (9am–5pm your time, CET)").
 	Options []string
 	// Thread is the conversation a follow-up (or a threaded thank-you)
 	// belongs to.
@@ -23,9 +25,15 @@ type Data struct {
 	Meeting Meeting
 	// Update is the user's news for a keep-in-touch note (optional).
 	Update string
-	// Questions for the meeting preparation note; empty means the default
-	// list in prep.txt.tmpl.
-	Questions    []string
+	// Questions for the meeting preparation note: meetings.Questions(role,
+	// me.interest), 3 to 5 of them; empty means the generic list in
+	// prep.txt.tmpl.
+	Questions []string
+	// Takeaway is the one thing the owner should leave the meeting with,
+	// for the preparation note: meetings.Takeaway(me.interest) ("one
+	// concrete next step towards becoming a data scientist"); empty means a
+	// generic one.
+	Takeaway     string
 	Notification Notification
 	Digest       Digest
 }
@@ -37,6 +45,9 @@ type Me struct {
 	Email     string
 	Intro     string // who I am; reads after "My name is NAME, and ..."
 	Interest  string // what I want to learn about ("the IT industry")
+	// Instance names this rapport (its database) in the Message-IDs it
+	// makes and on its mail to the owner.
+	Instance string
 }
 
 // Contact is the person written to.
@@ -53,7 +64,39 @@ type Contact struct {
 	// Referrals are the people this contact has put the user in touch
 	// with; the thank-you note asks for one when there are none yet.
 	Referrals []string
-	Custom    map[string]string // unknown import columns
+	// Custom holds the import's extra columns by header name ("School",
+	// "Mobile Phone"). A template reads one as {{.Contact.Custom.School}},
+	// or by any spelling of the header with {{field .Contact "mobile phone"}};
+	// either way a contact without it is missing a field (needs_info).
+	// {{if hasField .Contact "School"}} tests for one without requiring it.
+	Custom map[string]string
+}
+
+// lookup finds a custom field by name: exactly, else ignoring case,
+// accents, spaces and punctuation ("Mobile Phone" is "mobile_phone").
+// An empty value counts as absent.
+func (c Contact) lookup(name string) (string, bool) {
+	if v := strings.TrimSpace(c.Custom[name]); v != "" {
+		return v, true
+	}
+	want := foldName(name)
+	for k, v := range c.Custom {
+		if foldName(k) == want && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
+
+// foldName keeps the lower-case letters and digits of a field name.
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // Thread identifies the conversation a reply belongs to.
@@ -68,13 +111,21 @@ type Thread struct {
 
 // Meeting is an agreed (or past) conversation.
 type Meeting struct {
-	When     string    // formatted for people ("Tuesday 24 November at 2pm")
-	Format   string    // phone, video, coffee or free text
-	Location string    // place, phone number or video link
+	// When is the meeting for the reader of the mail, saying whose time
+	// it is. In the preparation note (to the owner): schedule.OwnerRange,
+	// "Thu 3 Dec, 3:00–3:30pm ET (2:00–2:30pm CT for Maria)". In the
+	// thank-you (to the contact): the day in the contact's zone,
+	// schedule.ContactDay, "Thursday 3 December" (a clock time there
+	// would need its zone: schedule.ContactTime).
+	When     string
+	Format   string    // how: meetings.Format.Noun() ("video call", "phone call", "in person")
+	Location string    // where: meetings.Format.Detail (the link, the number or the place)
 	Start    time.Time // for the calendar invitation
 	End      time.Time // zero means Start + 30 minutes
 	Sequence int       // iCalendar SEQUENCE; bump on every change
-	Notes    string    // main points, after the meeting
+	// Notes are the notes so far (the contact's, earlier meetings' main
+	// points, the owner's notes), one per line, for the preparation note.
+	Notes string
 }
 
 // Notification is an event that needs the owner's attention.
@@ -96,6 +147,9 @@ type Digest struct {
 	ThankYous []DigestItem
 	Upcoming  []DigestItem
 	Funnel    []FunnelCount
+	// Week is the complete weekly digest the default templates show (see
+	// templates.go); nil means it is made from the fields above.
+	Week *DigestWeek
 }
 
 // DigestItem is one line of a digest section.
@@ -171,6 +225,7 @@ func Sample() Data {
 			"How did you move into data engineering?",
 			"Who else do you think I should talk to?",
 		},
+		Takeaway: "one concrete next step for getting into the IT industry",
 		Notification: Notification{
 			Title:    "Reply received",
 			Text:     "Hi Alex,\n\nHappy to chat. Tuesday at 2pm works for me.\n\nJordan",

@@ -13,6 +13,8 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 	"golang.org/x/net/idna"
+
+	"rapport/internal/invite"
 )
 
 // Envelope is what a message needs besides the rendered text.
@@ -22,9 +24,10 @@ type Envelope struct {
 	// MessageID is the Message-ID without angle brackets, made by
 	// NewMessageID and stored with the send row before sending.
 	MessageID string
-	// ICS is an optional calendar invitation (see MeetingICS), attached as
-	// invite.ics with method REQUEST.
-	ICS []byte
+	// Calendar is an optional calendar object (an invitation, its update
+	// or cancellation, or the owner's copy: see package invite), added as
+	// a text/calendar alternative and an invite.ics attachment.
+	Calendar *invite.Part
 }
 
 // Message is a built message. Msg is the go-mail message to send; WriteTo
@@ -56,7 +59,7 @@ func (m *Message) Bytes() ([]byte, error) {
 // contact (or to the owner for notification, digest and prep), Subject,
 // Date, Message-ID, In-Reply-To and References from d.Thread, a plain-text
 // body, an HTML alternative only when the kind has an HTML template, and
-// env.ICS as an attachment. Mail to the owner carries Auto-Submitted and
+// env.Calendar as described at invite.Part.AddTo. Mail to the owner carries Auto-Submitted and
 // X-Auto-Response-Suppress; 1:1 mail carries neither, and no tracking or
 // List-Unsubscribe header of any kind.
 //
@@ -117,15 +120,19 @@ func (t *Templates) Build(kind Kind, d Data, env Envelope) (*Message, error) {
 	if kind.ToOwner() {
 		m.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 		m.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "OOF, AutoReply")
+		// rapport's own marker: nothing carrying it is ever a command, and
+		// another instance's tells that two run on one mailbox.
+		if inst := d.Me.Instance; inst != "" && isInstance(inst) {
+			m.SetGenHeader(gomail.Header(InstanceHeader), inst)
+		}
 	}
 	m.SetBodyString(gomail.TypeTextPlain, r.Text)
 	if r.HTML != "" {
 		m.AddAlternativeString(gomail.TypeTextHTML, r.HTML)
 	}
-	if len(env.ICS) > 0 {
-		if err := m.AttachReader("invite.ics", bytes.NewReader(env.ICS),
-			gomail.WithFileContentType(gomail.ContentType("text/calendar; method=REQUEST; charset=UTF-8"))); err != nil {
-			return nil, fmt.Errorf("build %s: attach invitation: %w", kind, err)
+	if env.Calendar != nil {
+		if err := env.Calendar.AddTo(m); err != nil {
+			return nil, fmt.Errorf("build %s: %w", kind, err)
 		}
 	}
 	// Write once: go-mail keeps the multipart boundaries it chose, so

@@ -277,7 +277,7 @@ func checkParsed(t *testing.T, i int, kind Kind, d Data, ids []string, m *Messag
 		KindFollowup:     {c.FirstName, c.Company, dd.Me.Name},
 		KindThankYou:     {c.FirstName, c.Company, dd.Meeting.When, dd.Me.Name},
 		KindKeepInTouch:  {c.FirstName, c.Company, dd.Update, dd.Me.Name},
-		KindNotification: {dd.Notification.Title, c.Name, c.Company, c.Role, indent("> ", dd.Notification.Text), dd.Notification.NextStep, dd.Notification.Commands},
+		KindNotification: append([]string{oneline(dd.Notification.Title), oneline(c.Name), oneline(c.Company), oneline(c.Role), indent("> ", dd.Notification.Text), oneline(dd.Notification.NextStep)}, quotedCommands(dd.Notification.Commands)...),
 		KindDigest:       {dd.Digest.Period, dd.Digest.Replies[0].Name, dd.Digest.Replies[0].Detail},
 		KindPrep:         {c.Name, c.Company, dd.Meeting.When, dd.Meeting.Location, c.Connection, c.ReferrerName, dd.Questions[0], dd.Questions[1]},
 	}
@@ -296,7 +296,7 @@ func checkParsed(t *testing.T, i int, kind Kind, d Data, ids []string, m *Messag
 			fail("HTML holds markup from data:\n%s", p.html)
 		}
 		inHTML := map[Kind][]string{
-			KindNotification: {dd.Notification.Title, c.Name, dd.Notification.Text, dd.Notification.NextStep, dd.Notification.Commands},
+			KindNotification: append([]string{oneline(dd.Notification.Title), oneline(c.Name), dd.Notification.Text, oneline(dd.Notification.NextStep)}, exampleCommands(dd.Notification.Commands)...),
 			KindDigest:       {dd.Digest.Period, dd.Digest.Replies[0].Name, dd.Digest.Replies[0].Detail},
 		}
 		for _, f := range inHTML[kind] {
@@ -310,3 +310,23 @@ func checkParsed(t *testing.T, i int, kind Kind, d Data, ids []string, m *Messag
 }
 
 func spaces(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// quotedCommands is how the notification shows its example commands: each
+// in double quotes after "Reply", one per line (so a reply quoting the mail
+// never reads as a command). Data in mail to the owner is printed on one
+// line (oneline).
+func quotedCommands(s string) []string {
+	var out []string
+	for _, c := range exampleCommands(s) {
+		out = append(out, `"`+c+`"`)
+	}
+	return out
+}
+
+func exampleCommands(s string) []string {
+	var out []string
+	for _, l := range commandLines(s) {
+		out = append(out, oneline(splitCommand(l).Command))
+	}
+	return out
+}

@@ -22,35 +22,32 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"rapport/internal/model"
 	"rapport/templates"
 )
 
-// Kind is a kind of mail; it names the template files.
-type Kind string
+// Kind is a kind of mail; it names the template files (see model.Kind,
+// which also decides which kinds go to the owner).
+type Kind = model.Kind
 
-// The kinds of mail rapport writes.
+// The kinds of mail rapport writes from templates.
 const (
-	KindOutreach     Kind = "outreach"
-	KindFollowup     Kind = "followup"
-	KindThankYou     Kind = "thankyou"
-	KindKeepInTouch  Kind = "keepintouch"
-	KindNotification Kind = "notification"
-	KindDigest       Kind = "digest"
-	KindPrep         Kind = "prep"
+	KindOutreach     = model.KindOutreach
+	KindFollowup     = model.KindFollowup
+	KindThankYou     = model.KindThankyou
+	KindKeepInTouch  = model.KindKeepInTouch
+	KindNotification = model.KindNotification
+	KindDigest       = model.KindDigest
+	KindPrep         = model.KindPrep
+	KindInvite       = model.KindInvite
 )
 
-// Kinds lists every kind, in a stable order.
+// Kinds lists every kind that has templates, in a stable order.
 func Kinds() []Kind {
-	return []Kind{KindOutreach, KindFollowup, KindThankYou, KindKeepInTouch, KindNotification, KindDigest, KindPrep}
+	return []Kind{KindOutreach, KindFollowup, KindThankYou, KindKeepInTouch, KindNotification, KindDigest, KindPrep, KindInvite}
 }
 
-// ToOwner reports whether mail of this kind goes to the mailbox owner rather
-// than to a contact. Such mail is marked as automatic (Auto-Submitted).
-func (k Kind) ToOwner() bool {
-	return k == KindNotification || k == KindDigest || k == KindPrep
-}
-
-func (k Kind) valid() bool {
+func validKind(k Kind) bool {
 	for _, x := range Kinds() {
 		if k == x {
 			return true
@@ -143,7 +140,7 @@ func splitName(name string) (Kind, string, bool) {
 		return "", "", false
 	}
 	k, part, ok := strings.Cut(base, ".")
-	if !ok || !Kind(k).valid() {
+	if !ok || !validKind(Kind(k)) {
 		return "", "", false
 	}
 	switch part {
@@ -235,7 +232,7 @@ func (s *set) parse(part, name, src string) error {
 // of every {{if}} run and a misspelt field, a function called with the wrong
 // arguments or an index out of range is reported with its file and line.
 func (s *set) check() error {
-	samples := []Data{Sample().withDefaults(), {}}
+	samples := checkSamples()
 	var errs []error
 	for _, d := range samples {
 		for _, t := range []*texttemplate.Template{s.subject, s.text} {
@@ -278,7 +275,7 @@ func (t *Templates) Render(kind Kind, d Data) (*Rendered, error) {
 	if !ok {
 		return nil, fmt.Errorf("render: unknown kind %q", kind)
 	}
-	d = d.withDefaults()
+	d = withWeek(d.withDefaults())
 	r := &Rendered{Kind: kind}
 	var buf bytes.Buffer
 	if err := s.subject.Execute(&buf, d); err != nil {
@@ -355,6 +352,29 @@ func funcs(lenient bool) texttemplate.FuncMap {
 		"indent":   indent,
 		"contains": strings.Contains,
 		"article":  article,
+		// field is a custom field (an import column) by header name; a
+		// contact without it is missing a field, as for built-in ones.
+		"field": func(c Contact, name string) (string, error) {
+			v, ok := c.lookup(name)
+			if !ok && !lenient {
+				return "", &MissingFieldError{Field: "Contact.Custom." + name}
+			}
+			return v, nil
+		},
+		"hasField": func(c Contact, name string) bool {
+			_, ok := c.lookup(name)
+			return ok
+		},
+		// For mail to the owner: text tables, signed counts, example commands.
+		"pad":     pad,
+		"padLeft": padLeft,
+		"signed":  signed,
+		"bar":     bar,
+		"sub":     func(a, b int) int { return a - b },
+		"upper":   strings.ToUpper,
+		"lines":   commandLines,
+		"command": splitCommand,
+		"oneline": oneline,
 	}
 }
 
@@ -470,4 +490,282 @@ func (t *Templates) Names() []string {
 	}
 	sort.Strings(n)
 	return n
+}
+
+// --- mail to the owner: the weekly digest's data and the helpers its
+// templates and the notification's use.
+//
+// Every line of mail to the owner starts with rapport's own words, never
+// with data, and example commands are written inside double quotes, so a
+// reply that quotes the mail (with or without "> ") never reads as a
+// command. The default templates keep to that; overrides should too.
+
+// DigestWeek is the weekly digest as its templates see it (.Digest.Week).
+// Everything is formatted for people already, in the owner's zone, with
+// the zone named; every list is already cut to a readable length. The
+// digest package fills it; Render fills it from Digest's simple fields when
+// it is nil.
+type DigestWeek struct {
+	Title    string // "Your week with rapport, Monday 23 November 2026"
+	Period   string // "Monday 23 to Sunday 29 November"
+	Headline string // for the subject: "6 to do, 2 meetings"
+	Summary  string // one sentence under the title
+	Zone     string // "Times are in your zone, America/New_York (EST)."
+	// Sections is the to-do list, most urgent first; empty sections are
+	// left out, so no sections means nothing needs the owner.
+	Sections []DigestSection
+	Progress *DigestProgress // nil: no progress part
+	Commands []DigestCommand // examples for the footer, about this digest's contacts
+}
+
+// DigestSection is one part of the to-do list.
+type DigestSection struct {
+	Key   string // replies, meetings, thankyous, referrals, drafts, followups, next, needs_info
+	Title string // "Replies waiting for you"
+	Note  string // an optional sentence under the title
+	Items []DigestEntry
+	More  string // "And 4 more ..." when the list was cut; "" otherwise
+}
+
+// DigestEntry is one item: a line that starts with Lead (the action or
+// the time, rapport's words), then who, then Text; the contact's words
+// and further lines below it.
+type DigestEntry struct {
+	Lead                 string // "Answer", "Thank", "Wed 25 Nov, 10am EST:"
+	Name, Email, Company string
+	Text                 string   // the rest of the line: "replied Fri 20 Nov, waiting 3 days"
+	Quote                string   // the contact's own words, short, one line
+	Details              []string // further lines, each starting with rapport's words
+	Late                 bool     // overdue: a reply waiting days, a thank-you after a day
+}
+
+// DigestProgress is the pipeline now and over the last weeks.
+type DigestProgress struct {
+	Rows   []DigestRow   // one per status with anyone in it (the main line always)
+	Weeks  []DigestTrend // oldest first; empty: no trend yet
+	Totals []string      // sentences: the answer rate and meetings per request to date
+}
+
+// DigestRow is one status: how many contacts are in it now, and how many
+// moved into it this week and the week before.
+type DigestRow struct {
+	Status             string // the status string (queued, met...)
+	Label              string // for people: "queued", "no response"
+	Now                int
+	ThisWeek, LastWeek int
+	Bar                int    // 0-100: Now as a share of the largest count
+	Color              string // #rrggbb
+	Main               bool   // on the main line (queued ... thanked)
+}
+
+// DigestTrend is one week of the trend chart.
+type DigestTrend struct {
+	Label                            string // "28 Sep": the week's first day
+	Sent, Replies, Meetings          int
+	SentBar, RepliesBar, MeetingsBar int    // bar heights in pixels, 0 when the count is 0
+	AnswerRate                       string // to the end of the week: "20%", or "-"
+	PerRequest                       string // meetings per request to the end of the week: "0.10", or "-"
+}
+
+// DigestCommand is an example command and what it does: rendered as
+// "COMMAND" PURPOSE.
+type DigestCommand struct {
+	Command string // met chris@example.org
+	Purpose string // after you have talked (may be empty)
+}
+
+// Chart colours: the series of the trend and the kinds of pipeline bars.
+// Mid tones, readable on white and on the dark backgrounds mail clients
+// switch to.
+const (
+	ColorSent     = "#2f6fb3"
+	ColorReplies  = "#1f9d73"
+	ColorMeetings = "#c77d12"
+	ColorMain     = "#2f6fb3"
+	ColorWaiting  = "#8a96a3"
+	ColorClosed   = "#c2706b"
+)
+
+// withWeek fills Digest.Week from the simple Digest fields when it is nil,
+// so a caller (or an override) using only those still gets a digest.
+func withWeek(d Data) Data {
+	if d.Digest.Week != nil {
+		return d
+	}
+	g := d.Digest
+	w := &DigestWeek{Title: "Your week with rapport", Period: g.Period}
+	if g.Period != "" {
+		w.Title += ", " + g.Period
+	}
+	add := func(key, title, lead string, items []DigestItem) {
+		if len(items) == 0 {
+			return
+		}
+		s := DigestSection{Key: key, Title: title}
+		for _, it := range items {
+			e := DigestEntry{Lead: lead, Name: it.Name, Email: it.Email, Company: it.Company, Text: it.When, Quote: it.Detail}
+			if lead == "" {
+				e.Lead, e.Text, e.Quote = it.When+":", "", ""
+				if it.Detail != "" {
+					e.Details = append(e.Details, "About: "+it.Detail)
+				}
+			}
+			for _, q := range it.Questions {
+				e.Details = append(e.Details, "Ask: "+q)
+			}
+			s.Items = append(s.Items, e)
+		}
+		w.Sections = append(w.Sections, s)
+	}
+	add("replies", "Replies waiting for you", "Answer", g.Replies)
+	add("meetings", "Meetings this week", "", g.Meetings)
+	add("thankyous", "Thank-yous due", "Thank", g.ThankYous)
+	add("next", "Going out next", "", g.Upcoming)
+	n := 0
+	for _, s := range w.Sections {
+		n += len(s.Items)
+	}
+	switch {
+	case n == 1:
+		w.Headline, w.Summary = "1 item", "One thing for you this week."
+	case n > 1:
+		w.Headline, w.Summary = fmt.Sprintf("%d items", n), fmt.Sprintf("%d things for you this week.", n)
+	default:
+		w.Summary = "Nothing needs you this week."
+	}
+	if len(g.Funnel) > 0 {
+		p := &DigestProgress{}
+		max := 0
+		for _, f := range g.Funnel {
+			if f.Count > max {
+				max = f.Count
+			}
+		}
+		for _, f := range g.Funnel {
+			r := DigestRow{Status: f.Status, Label: strings.ReplaceAll(f.Status, "_", " "), Now: f.Count, Color: ColorMain, Main: true}
+			if max > 0 && f.Count > 0 {
+				r.Bar = max1(f.Count * 100 / max)
+			}
+			p.Rows = append(p.Rows, r)
+		}
+		w.Progress = p
+	}
+	d.Digest.Week = w
+	return d
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// checkSamples are what templates are executed against at load: the
+// sample as callers fill it, the same with a complete weekly digest, and
+// an empty one.
+func checkSamples() []Data {
+	simple := withWeek(Sample().withDefaults())
+	full := Sample().withDefaults()
+	full.Digest.Week = SampleWeek()
+	return []Data{full, simple, withWeek(Data{})}
+}
+
+// SampleWeek is a weekly digest with every field and section set, for
+// template checks and previews.
+func SampleWeek() *DigestWeek {
+	return &DigestWeek{
+		Title:    "Your week with rapport, Monday 23 November 2026",
+		Period:   "Monday 23 to Sunday 29 November",
+		Headline: "6 to do, 1 meeting",
+		Summary:  "6 things for you this week, 1 meeting, 3 messages going out.",
+		Zone:     "Times are in your zone, America/New_York (EST).",
+		Sections: []DigestSection{
+			{Key: "replies", Title: "Replies waiting for you", Note: "Oldest first.", Items: []DigestEntry{{
+				Lead: "Answer", Name: "Jordan Lee", Email: "jordan.lee@example.org", Company: "Acme Analytics",
+				Text: "replied Fri 20 Nov, waiting 3 days", Quote: "Happy to chat. Tuesday at 2pm works for me.", Late: true}}},
+			{Key: "meetings", Title: "Meetings this week", Items: []DigestEntry{{
+				Lead: "Wed 25 Nov, 10am EST (7am PST for Sam):", Name: "Sam Rivera", Email: "sam@example.net", Company: "Globex",
+				Details: []string{"Format: video, 30 min, https://meet.example.org/sam", "Preparation note: sent Mon 23 Nov, 9am EST"}}}},
+			{Key: "next", Title: "Going out next", Items: []DigestEntry{{Lead: "Tue 24 Nov:", Text: "first messages to Dana Kim (Umbrella), Eli Stone (Hooli)"}},
+				More: "And 12 more in the queue."},
+		},
+		Progress: &DigestProgress{
+			Rows: []DigestRow{{Status: "queued", Label: "queued", Now: 3, ThisWeek: 3, Bar: 100, Color: ColorMain, Main: true},
+				{Status: "declined", Label: "declined", Now: 1, LastWeek: 1, Bar: 33, Color: ColorClosed}},
+			Weeks: []DigestTrend{{Label: "16 Nov", Sent: 5, Replies: 2, Meetings: 1, SentBar: 40, RepliesBar: 16, MeetingsBar: 8,
+				AnswerRate: "40%", PerRequest: "0.20"}},
+			Totals: []string{"Answer rate to date: 40% (2 of 5 people reached have answered)."},
+		},
+		Commands: []DigestCommand{{Command: "met sam@example.net", Purpose: "after you have talked"}, {Command: "status"}},
+	}
+}
+
+// pad and padLeft widen s to n characters with spaces, for text tables.
+func pad(n int, s string) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}
+
+func padLeft(n int, s string) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return strings.Repeat(" ", n-k) + s
+	}
+	return s
+}
+
+// oneline is v on one line: each line break (CR, LF or CRLF; bodies turn
+// a lone CR into LF) becomes a space, so data never starts a line of its
+// own. Nothing else changes.
+func oneline(v any) string {
+	if v == nil {
+		return ""
+	}
+	return onelineRepl.Replace(fmt.Sprint(v))
+}
+
+var onelineRepl = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
+
+// signed writes a change: "+3", "0", "-1".
+func signed(n int) string {
+	if n > 0 {
+		return fmt.Sprintf("+%d", n)
+	}
+	return fmt.Sprint(n)
+}
+
+// bar is a text bar of width characters, pct percent of it filled.
+func bar(pct, width int) string {
+	if width <= 0 || width > 200 {
+		return ""
+	}
+	pct = min(max(pct, 0), 100)
+	n := (pct*width + 50) / 100
+	if pct > 0 && n == 0 {
+		n = 1
+	}
+	return strings.Repeat("#", n) + strings.Repeat(".", width-n)
+}
+
+// commandLines splits Notification.Commands into its examples: one per
+// line, or " | " between them.
+func commandLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r", ""), "\n") {
+		for _, c := range strings.Split(l, " | ") {
+			if c = strings.TrimSpace(c); c != "" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// splitCommand reads one example, "COMMAND — PURPOSE" (an em dash between
+// spaces) or just "COMMAND".
+func splitCommand(s string) DigestCommand {
+	c, p, _ := strings.Cut(s, " — ")
+	return DigestCommand{Command: strings.TrimSpace(c), Purpose: strings.TrimSpace(p)}
 }

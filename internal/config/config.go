@@ -26,6 +26,7 @@ type Config struct {
 	Me          Me          `yaml:"me"`
 	IMAP        Server      `yaml:"imap"`
 	SMTP        Server      `yaml:"smtp"`
+	OAuth2      OAuth2      `yaml:"oauth2"`
 	Database    string      `yaml:"database"`
 	Outreach    Outreach    `yaml:"outreach"`
 	Followup    Followup    `yaml:"followup"`
@@ -33,11 +34,30 @@ type Config struct {
 	KeepInTouch KeepInTouch `yaml:"keep_in_touch"`
 	Digest      Digest      `yaml:"digest"`
 	Notify      string      `yaml:"notify"`
-	Templates   string      `yaml:"templates"`
-	Log         Log         `yaml:"log"`
+	// NotifyPerHour is the circuit breaker on mail to the owner.
+	NotifyPerHour int      `yaml:"notify_per_hour"`
+	Referrals     string   `yaml:"referrals"`
+	Meetings      Meetings `yaml:"meetings"`
+	History       History  `yaml:"history"`
+	Templates     string   `yaml:"templates"`
+	Log           Log      `yaml:"log"`
 
 	// Path is where the file was read from ("" for defaults only).
 	Path string `yaml:"-"`
+}
+
+// Meetings is how agreed meetings are followed up.
+type Meetings struct {
+	// Invite is how the calendar invitation goes: send, draft or off.
+	Invite string `yaml:"invite"`
+}
+
+// History is the look, before a first request, for mail already exchanged
+// with the address.
+type History struct {
+	// Lookback is how far back Sent and INBOX are searched; zero turns the
+	// look off.
+	Lookback Duration `yaml:"lookback"`
 }
 
 // Me describes the user: the sender and the owner of the mailbox.
@@ -56,6 +76,7 @@ type Server struct {
 	Port            int     `yaml:"port"`
 	Security        string  `yaml:"security"`
 	Username        string  `yaml:"username"`
+	Auth            string  `yaml:"auth"` // password | oauth2
 	PasswordCommand string  `yaml:"password_command"`
 	PasswordFile    string  `yaml:"password_file"`
 	CAFile          string  `yaml:"ca_file"`
@@ -123,10 +144,12 @@ func Default() Config {
 		IMAP: Server{
 			Port:     993,
 			Security: "tls",
+			Auth:     AuthPassword,
 		},
 		SMTP: Server{
 			Port:     587,
 			Security: "starttls",
+			Auth:     AuthPassword,
 		},
 		Database: "", // resolved by DefaultDatabase at load time
 		Outreach: Outreach{
@@ -141,11 +164,15 @@ func Default() Config {
 			Mode:  "draft",
 			Grace: Dur("7bd"),
 		},
-		Thankyou:    Timed{After: Dur("2h"), Mode: "draft"},
-		KeepInTouch: KeepInTouch{Every: Dur("120d"), Mode: "draft"},
-		Digest:      Digest{Day: "mon", Time: "08:00"},
-		Notify:      "instant",
-		Log:         Log{Level: "info", Format: "text"},
+		Thankyou:      Timed{After: Dur("2h"), Mode: "draft"},
+		KeepInTouch:   KeepInTouch{Every: Dur("120d"), Mode: "draft"},
+		Digest:        Digest{Day: "mon", Time: "08:00"},
+		Notify:        "instant",
+		NotifyPerHour: 20,
+		Referrals:     "ask",
+		Meetings:      Meetings{Invite: "draft"},
+		History:       History{Lookback: Dur("365d")},
+		Log:           Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -356,6 +383,7 @@ func (c *Config) validate() []string {
 	}
 	p = append(p, c.IMAP.validate("imap")...)
 	p = append(p, c.SMTP.validate("smtp")...)
+	p = append(p, c.validateAuth()...)
 
 	if !strings.HasPrefix(c.Database, "sqlite://") && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
 		add("database %q: want sqlite://PATH or postgres://…", redactURL(c.Database))
@@ -402,6 +430,17 @@ func (c *Config) validate() []string {
 	}
 	if c.Notify != "instant" && c.Notify != "digest" {
 		add("notify %q: want instant or digest", c.Notify)
+	}
+	if c.NotifyPerHour < 1 || c.NotifyPerHour > 1000 {
+		add("notify_per_hour %d: want 1 to 1000", c.NotifyPerHour)
+	}
+	if c.Referrals != "ask" && c.Referrals != "auto" {
+		add("referrals %q: want ask (write to a referred person only once you approve) or auto", c.Referrals)
+	}
+	switch c.Meetings.Invite {
+	case "send", "draft", "off":
+	default:
+		add("meetings.invite %q: want send, draft or off", c.Meetings.Invite)
 	}
 	if c.Templates != "" {
 		if st, err := os.Stat(c.Templates); err != nil || !st.IsDir() {

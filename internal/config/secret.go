@@ -31,29 +31,7 @@ func (s *Server) ResolvePassword(ctx context.Context, name string) (Secret, erro
 	case s.Password != "":
 		return s.Password, nil
 	case s.PasswordCommand != "":
-		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "/bin/sh", "-c", s.PasswordCommand)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			// The command's stderr is the user's tool talking (e.g. "gpg:
-			// decryption failed"); it does not carry the secret.
-			msg := strings.TrimSpace(stderr.String())
-			if len(msg) > 200 {
-				msg = msg[:200]
-			}
-			if msg != "" {
-				return "", fmt.Errorf("%s.password_command failed: %v: %s", name, err, msg)
-			}
-			return "", fmt.Errorf("%s.password_command failed: %v", name, err)
-		}
-		pw := firstLine(out)
-		if pw == "" {
-			return "", fmt.Errorf("%s.password_command printed nothing", name)
-		}
-		return Secret(pw), nil
+		return CommandSecret(ctx, name+".password_command", s.PasswordCommand)
 	case s.PasswordFile != "":
 		return readSecretFile(s.PasswordFile, name+".password_file")
 	}
@@ -71,6 +49,35 @@ func (s *Server) ResolvePassword(ctx context.Context, name string) (Secret, erro
 		}
 	}
 	return "", fmt.Errorf("%s: no password: set password_command or password_file (or LoadCredential=%s-password under systemd)", name, name)
+}
+
+// CommandSecret runs command with /bin/sh and returns the first line it
+// prints: a password, a client secret or an access token (key names the
+// setting in errors). Errors carry the command's stderr, never its output.
+func CommandSecret(ctx context.Context, key, command string) (Secret, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		// The command's stderr is the user's tool talking (e.g. "gpg:
+		// decryption failed"); it does not carry the secret.
+		msg := strings.TrimSpace(stderr.String())
+		if len(msg) > 200 {
+			msg = msg[:200]
+		}
+		if msg != "" {
+			return "", fmt.Errorf("%s failed: %v: %s", key, err, msg)
+		}
+		return "", fmt.Errorf("%s failed: %v", key, err)
+	}
+	pw := firstLine(out)
+	if pw == "" {
+		return "", fmt.Errorf("%s printed nothing", key)
+	}
+	return Secret(pw), nil
 }
 
 // ErrInsecureFile is returned for a password file others can read.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -26,7 +27,10 @@ type Input struct {
 	ReferredBy string
 	Timezone   string
 	Notes      string
-	Custom     map[string]string
+	// LinkedIn is the person's profile URL, kept as the custom field
+	// "linkedin"; it identifies a contact that has no address yet.
+	LinkedIn string
+	Custom   map[string]string
 }
 
 // Field limits keep a hostile import from bloating the database.
@@ -82,34 +86,63 @@ func checkLine(field, v string) error {
 }
 
 // Validate checks and normalises in into a new contact (status unset).
-// Every problem is reported, joined.
+// Every problem is reported, joined. The address is required.
 func (in Input) Validate() (*model.Contact, error) {
+	c, missing, err := in.validate()
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		var errs []error
+		for _, m := range missing {
+			errs = append(errs, errors.New(m))
+		}
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// Missing-information reasons, as shown in `contacts list` and reports.
+const (
+	MissingEmail = "no email address"
+	MissingName  = "no name"
+)
+
+// validate is Validate for imports and edits: a missing address or name
+// is not an error but returned in missing (the contact waits in
+// needs_info).
+func (in Input) validate() (c *model.Contact, missing []string, err error) {
 	var errs []error
-	c := &model.Contact{
-		Name:       strings.TrimSpace(in.Name),
+	c = &model.Contact{
+		Name:       collapseSpace(in.Name),
 		Company:    strings.TrimSpace(in.Company),
 		Role:       strings.TrimSpace(in.Role),
 		Connection: strings.TrimSpace(in.Connection),
 		Timezone:   strings.TrimSpace(in.Timezone),
-		Notes:      strings.TrimSpace(in.Notes),
+		Notes:      strings.TrimSpace(newlines(in.Notes)),
 	}
-	email, err := NormalizeEmail(in.Email)
-	if err != nil {
+	if strings.TrimSpace(in.Email) == "" {
+		missing = append(missing, MissingEmail)
+	} else if email, err := NormalizeEmail(in.Email); err != nil {
 		errs = append(errs, err)
+	} else {
+		c.Email = email
 	}
-	c.Email = email
 	if c.Name == "" {
-		errs = append(errs, errors.New("name is empty"))
+		missing = append(missing, MissingName)
 	}
-	// Every field is checked for CR, LF and NUL: contact data ends up in
-	// headers and templates. Notes may be multi-line on the timeline but
-	// never reach a header; they are still refused here, as the import
-	// contract says, and the CLI's notes command takes the long form.
+	// Every field that can reach a header or a subject is checked for CR,
+	// LF and NUL. Notes never leave rapport (they are the user's record),
+	// so they may have several lines; NUL is refused everywhere.
 	for _, f := range []struct{ name, v string }{
 		{"name", in.Name}, {"company", in.Company}, {"role", in.Role}, {"connection", in.Connection},
-		{"referred_by", in.ReferredBy}, {"timezone", in.Timezone}, {"notes", in.Notes},
+		{"referred_by", in.ReferredBy}, {"timezone", in.Timezone}, {"notes", in.Notes}, {"linkedin", in.LinkedIn},
 	} {
-		if err := checkLine(f.name, f.v); err != nil {
+		check := checkLine
+		if f.name == "notes" {
+			check = checkText
+		}
+		if err := check(f.name, f.v); err != nil {
 			errs = append(errs, err)
 		} else if len(f.v) > maxField && f.name != "notes" || len(f.v) > maxNotes {
 			errs = append(errs, fmt.Errorf("%s is too long (%d bytes)", f.name, len(f.v)))
@@ -127,23 +160,34 @@ func (in Input) Validate() (*model.Contact, error) {
 		}
 	}
 	if c.Timezone != "" && checkLine("timezone", c.Timezone) == nil {
-		if _, err := time.LoadLocation(c.Timezone); err != nil {
+		if !knownZone(c.Timezone) {
 			errs = append(errs, fmt.Errorf("unknown time zone %q", c.Timezone))
 		}
 	}
-	if len(in.Custom) > 0 {
-		c.Custom = map[string]string{}
+	custom := in.Custom
+	if li := strings.TrimSpace(in.LinkedIn); li != "" {
+		custom = make(map[string]string, len(in.Custom)+1)
 		for k, v := range in.Custom {
-			k = strings.TrimSpace(k)
+			custom[k] = v
+		}
+		custom[CustomLinkedIn] = li
+	}
+	if len(custom) > 0 {
+		if len(custom) > maxCustom {
+			errs = append(errs, fmt.Errorf("too many custom fields (%d, at most %d)", len(custom), maxCustom))
+		}
+		c.Custom = map[string]string{}
+		for k, v := range custom {
+			k = collapseSpace(k)
 			v = strings.TrimSpace(v)
-			if v == "" {
-				continue
-			}
-			if err := checkLine(k, v); err != nil {
-				errs = append(errs, err)
+			if v == "" || k == "" {
 				continue
 			}
 			if err := checkLine("column name", k); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if err := checkLine(k, v); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -158,49 +202,37 @@ func (in Input) Validate() (*model.Contact, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return nil, nil, errors.Join(errs...)
 	}
-	return c, nil
+	return c, missing, nil
 }
 
-// sameFields reports whether two contacts carry the same descriptive data.
-func sameFields(a, b *model.Contact) bool {
-	if a.Name != b.Name || a.Company != b.Company || a.Role != b.Role || a.Connection != b.Connection ||
-		a.ReferredBy != b.ReferredBy || a.Timezone != b.Timezone || a.Notes != b.Notes || len(a.Custom) != len(b.Custom) {
-		return false
-	}
-	for k, v := range a.Custom {
-		if b.Custom[k] != v {
-			return false
-		}
-	}
-	return true
+// maxCustom bounds the custom fields of one contact (Outlook's export has
+// about 90 columns).
+const maxCustom = 200
+
+// checkText is checkLine for multi-line text: line feeds are allowed.
+func checkText(field, v string) error {
+	return checkLine(field, strings.ReplaceAll(newlines(v), "\n", ""))
 }
 
-// changedFields lists which descriptive fields differ, for the timeline.
-func changedFields(old, new *model.Contact) []string {
-	var out []string
-	add := func(name, a, b string) {
-		if a != b {
-			out = append(out, name)
-		}
+// newlines turns CRLF and lone CR into LF.
+func newlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// collapseSpace trims s and turns each run of spaces into one space.
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// zones caches time zone look-ups: an import checks the same few zones on
+// every row, and each LoadLocation reads the zone database.
+var zones sync.Map // name → bool
+
+func knownZone(name string) bool {
+	if ok, hit := zones.Load(name); hit {
+		return ok.(bool)
 	}
-	add("name", old.Name, new.Name)
-	add("company", old.Company, new.Company)
-	add("role", old.Role, new.Role)
-	add("connection", old.Connection, new.Connection)
-	add("referred_by", old.ReferredBy, new.ReferredBy)
-	add("timezone", old.Timezone, new.Timezone)
-	add("notes", old.Notes, new.Notes)
-	keys := map[string]bool{}
-	for k := range old.Custom {
-		keys[k] = true
-	}
-	for k := range new.Custom {
-		keys[k] = true
-	}
-	for k := range keys {
-		add(k, old.Custom[k], new.Custom[k])
-	}
-	return out
+	_, err := time.LoadLocation(name)
+	zones.Store(name, err == nil)
+	return err == nil
 }

@@ -9,22 +9,30 @@ import (
 	"strings"
 	"time"
 
+	"rapport/internal/apply"
 	"rapport/internal/model"
+	"rapport/internal/pipeline"
 	"rapport/internal/store"
 )
 
-// Planner decides when a newly queued contact's outreach is due. The app
-// gives one built from the schedule policy; without it, outreach is due at
-// once (the sender still applies the send window and daily limit).
+// Planner decides when a newly queued contact's outreach is due, before
+// the contact is stored (imports). Contacts stored through the engine get
+// their slot from the engine's planner instead.
 type Planner interface {
 	NextOutreach(c *model.Contact, now time.Time) time.Time
 }
 
-// Service manages one account's contacts.
+// Service manages one account's contacts: adding and importing them, and
+// the owner's corrections (from the CLI and from mail commands). Every
+// change of status goes through the state machine (internal/pipeline) and
+// its applier.
 type Service struct {
 	Store   *store.Store
 	Account int64
 	Planner Planner
+	// Apply writes decisions; nil means a plain applier with no planner,
+	// notifier or renderer (tests of this package alone).
+	Apply *apply.Applier
 }
 
 // ErrSuppressed is returned when adding an address on the suppression list.
@@ -34,8 +42,17 @@ var ErrSuppressed = errors.New("address is on the suppression list")
 var ErrExists = errors.New("contact already exists")
 
 // NextActionOutreach is the next_action of a queued contact.
-const NextActionOutreach = "outreach"
+const NextActionOutreach = model.ActionOutreach
 
+func (s *Service) applier() *apply.Applier {
+	if s.Apply != nil {
+		return s.Apply
+	}
+	return &apply.Applier{Account: s.Account, Clock: s.Store.Clock()}
+}
+
+// queue makes c a queued contact due at its planned slot (imports, which
+// store contacts in batches).
 func (s *Service) queue(c *model.Contact) {
 	c.AccountID = s.Account
 	c.Status = model.Queued
@@ -53,6 +70,9 @@ func (s *Service) Add(ctx context.Context, in Input, detail string) (*model.Cont
 	if err != nil {
 		return nil, err
 	}
+	if detail == "" {
+		detail = "added"
+	}
 	err = s.Store.WithTx(ctx, func(tx *store.Tx) error {
 		if sup, why, err := tx.Suppressed(ctx, s.Account, c.Email); err != nil {
 			return err
@@ -64,11 +84,7 @@ func (s *Service) Add(ctx context.Context, in Input, detail string) (*model.Cont
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		s.queue(c)
-		if detail == "" {
-			detail = "added"
-		}
-		return tx.InsertContact(ctx, c, model.EventCreated, detail)
+		return s.applier().Create(ctx, tx, c, pipeline.Created(model.Queued, model.EventCreated, detail))
 	})
 	if err != nil {
 		return nil, err
@@ -89,117 +105,143 @@ func (s *Service) Get(ctx context.Context, email string) (*model.Contact, error)
 	return c, err
 }
 
-// SetStatus is a manual correction to any status, recorded on the timeline.
-// Moving to opted_out or bounced suppresses the address; moving back to
-// queued plans the outreach again.
-func (s *Service) SetStatus(ctx context.Context, email string, to model.Status, why string) (*model.Contact, error) {
+// Correct applies an owner's correction to the contact with an address:
+// decide is asked on the contact as the transaction reads it.
+func (s *Service) Correct(ctx context.Context, email string, decide apply.Decide) (*apply.Result, error) {
 	c, err := s.Get(ctx, email)
 	if err != nil {
 		return nil, err
 	}
-	if why == "" {
-		why = "set by the user"
-	}
+	var res *apply.Result
 	err = s.Store.WithTx(ctx, func(tx *store.Tx) error {
-		cur, err := tx.Contact(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		*c = *cur
-		if c.Status == to {
-			return nil
-		}
-		t := store.Transition{To: to, Reason: why, Detail: why}
-		if to == model.Queued {
-			q := *c
-			s.queue(&q)
-			t.NextAction, t.NextActionAt = q.NextAction, q.NextActionAt
-		}
-		if err := tx.SetStatus(ctx, c, t); err != nil {
-			return err
-		}
-		if to.Suppressing() {
-			return tx.Suppress(ctx, s.Account, c.Email, string(to), "")
-		}
-		return nil
+		r, err := s.applier().Do(ctx, tx, c.ID, "", decide)
+		res = r
+		return err
 	})
-	return c, err
+	return res, err
+}
+
+func (s *Service) correct(ctx context.Context, email string, decide apply.Decide) (*model.Contact, error) {
+	res, err := s.Correct(ctx, email, decide)
+	if err != nil {
+		return nil, err
+	}
+	return res.Contact, nil
+}
+
+func (s *Service) now() time.Time { return s.Store.Clock().Now() }
+
+// SetStatus is a manual correction to any status, recorded on the timeline.
+// Moving to opted_out or bounced suppresses the address; moving back to
+// queued plans the outreach again.
+func (s *Service) SetStatus(ctx context.Context, email string, to model.Status, why string) (*model.Contact, error) {
+	return s.correct(ctx, email, func(c *model.Contact, f pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.SetStatus(c, f, to, why)
+	})
 }
 
 // Pause stops everything for a contact until Resume.
 func (s *Service) Pause(ctx context.Context, email string) (*model.Contact, error) {
-	return s.hold(ctx, email, model.Paused, time.Time{}, "paused by the user")
+	return s.correct(ctx, email, func(c *model.Contact, _ pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.Hold(c, model.Paused, time.Time{}, "paused by you")
+	})
 }
 
 // Snooze holds a contact until a date, then resumes where it was.
 func (s *Service) Snooze(ctx context.Context, email string, until time.Time, why string) (*model.Contact, error) {
 	if why == "" {
-		why = "snoozed by the user until " + until.Format("2006-01-02")
+		why = "snoozed by you until " + until.Format("2006-01-02")
 	}
-	return s.hold(ctx, email, model.Snoozed, until, why)
-}
-
-func (s *Service) hold(ctx context.Context, email string, to model.Status, until time.Time, why string) (*model.Contact, error) {
-	c, err := s.Get(ctx, email)
-	if err != nil {
-		return nil, err
-	}
-	err = s.Store.WithTx(ctx, func(tx *store.Tx) error {
-		cur, err := tx.Contact(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		*c = *cur
-		if c.Status.Final() {
-			return fmt.Errorf("%s is %s; set its status explicitly to change that", c.Email, c.Status)
-		}
-		resume := c.Status
-		if c.Status == model.Paused || c.Status == model.Snoozed {
-			resume = c.ResumeStatus // keep where it was before the first hold
-		}
-		t := store.Transition{To: to, Reason: why, Detail: why, ResumeStatus: resume}
-		if !until.IsZero() {
-			t.SnoozedUntil, t.NextAction, t.NextActionAt = until, "resume", until
-		}
-		return tx.SetStatus(ctx, c, t)
+	return s.correct(ctx, email, func(c *model.Contact, _ pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.Hold(c, model.Snoozed, until, why)
 	})
-	return c, err
 }
 
 // Resume returns a paused or snoozed contact to where it was.
 func (s *Service) Resume(ctx context.Context, email string) (*model.Contact, error) {
+	return s.correct(ctx, email, func(c *model.Contact, _ pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.ResumeNow(c, s.now(), s.applier().Policy, "resumed by you")
+	})
+}
+
+// Approve is the owner's yes to writing to a suggested contact (someone
+// referred, or someone they already correspond with: the look for earlier
+// mail is not made again).
+func (s *Service) Approve(ctx context.Context, email string) (*model.Contact, error) {
 	c, err := s.Get(ctx, email)
 	if err != nil {
 		return nil, err
 	}
+	var res *apply.Result
 	err = s.Store.WithTx(ctx, func(tx *store.Tx) error {
-		cur, err := tx.Contact(ctx, c.ID)
+		r, err := s.applier().Do(ctx, tx, c.ID, "", func(cur *model.Contact, _ pipeline.Facts) (pipeline.Decision, error) {
+			return pipeline.Approve(cur, "approved by you")
+		})
 		if err != nil {
 			return err
 		}
-		*c = *cur
-		return ResumeTx(ctx, tx, c, s, "resumed by the user")
+		res = r
+		_, err = tx.Once(ctx, s.Account, HistoryApproved(c.ID), "")
+		return err
 	})
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	return res.Contact, nil
 }
 
-// ResumeTx moves a paused or snoozed contact back to its previous status in
-// tx; a contact that was queued is planned again.
-func ResumeTx(ctx context.Context, tx *store.Tx, c *model.Contact, s *Service, why string) error {
-	if c.Status != model.Paused && c.Status != model.Snoozed {
-		return fmt.Errorf("%s is %s, not paused or snoozed", c.Email, c.Status)
+// HistoryApproved is the key that records the owner's yes to a contact
+// they already corresponded with.
+func HistoryApproved(id int64) string { return fmt.Sprintf("history-ok:%d", id) }
+
+// Note records the owner's notes on a contact's timeline.
+func (s *Service) Note(ctx context.Context, email, text string) (*model.Contact, error) {
+	return s.correct(ctx, email, func(*model.Contact, pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.Note(text), nil
+	})
+}
+
+// Meeting is what `contacts schedule` and the meeting command ask for.
+type Meeting struct {
+	Start    time.Time
+	Duration time.Duration
+	Format   string
+	Location string
+	Source   string
+}
+
+// Schedule records an agreed meeting with a contact and moves it to
+// scheduled (an invitation follows, per meetings.invite).
+func (s *Service) Schedule(ctx context.Context, email string, m Meeting) (*model.Contact, error) {
+	return s.correct(ctx, email, func(c *model.Contact, f pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.Schedule(c, f, m.Start, m.Duration, m.Format, m.Location, m.Source, 0, s.now(), s.applier().Policy)
+	})
+}
+
+// Confirm makes the index-th (from 1) time the contact proposed the meeting.
+func (s *Service) Confirm(ctx context.Context, email string, index int) (*model.Contact, error) {
+	return s.correct(ctx, email, func(c *model.Contact, f pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.Confirm(c, f, index, s.now(), s.applier().Policy)
+	})
+}
+
+// CancelMeeting calls off the contact's scheduled meeting.
+func (s *Service) CancelMeeting(ctx context.Context, email, why string) (*model.Contact, error) {
+	if why == "" {
+		why = "cancelled by you"
 	}
-	to := c.ResumeStatus
-	if to == "" {
-		to = model.Queued
+	return s.correct(ctx, email, func(c *model.Contact, f pipeline.Facts) (pipeline.Decision, error) {
+		return pipeline.CancelMeeting(c, f, why, s.now(), s.applier().Policy)
+	})
+}
+
+// Meetings lists a contact's meetings, earliest first.
+func (s *Service) Meetings(ctx context.Context, email string) ([]*store.Meeting, error) {
+	c, err := s.Get(ctx, email)
+	if err != nil {
+		return nil, err
 	}
-	t := store.Transition{To: to, Reason: why, Detail: why}
-	if to == model.Queued {
-		q := *c
-		s.queue(&q)
-		t.NextAction, t.NextActionAt = q.NextAction, q.NextActionAt
-	}
-	return tx.SetStatus(ctx, c, t)
+	return s.Store.MeetingsByContact(ctx, c.ID)
 }
 
 // Detail is a contact with its timeline, for `contacts show`.

@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -22,8 +24,10 @@ import (
 
 	"rapport/internal/app"
 	"rapport/internal/clock"
+	"rapport/internal/compose"
 	"rapport/internal/config"
 	"rapport/internal/contacts"
+	"rapport/internal/digest"
 	"rapport/internal/model"
 	"rapport/internal/testmail"
 )
@@ -34,6 +38,10 @@ type Options struct {
 	Quiet bool
 	// Log receives the daemon's own log lines (default: discarded).
 	Log *slog.Logger
+	// DigestDir is where the final digest is saved (text, HTML and, with
+	// a browser installed, screenshots); empty means a directory named
+	// rapport-demo-digest in the system's temporary directory.
+	DigestDir string
 }
 
 const (
@@ -98,7 +106,10 @@ func Run(ctx context.Context, w io.Writer, opts Options) (err error) {
 			err = errors.New("demo: " + f.msg)
 		}
 	}()
-	d := &demo{w: w, quiet: opts.Quiet, clock: clock.NewFake(start.UTC())}
+	d := &demo{w: w, quiet: opts.Quiet, clock: clock.NewFake(start.UTC()), digestDir: opts.DigestDir, shown: map[string]bool{}}
+	if d.digestDir == "" {
+		d.digestDir = filepath.Join(os.TempDir(), "rapport-demo-digest")
+	}
 	d.people = newPeople(d)
 	d.imap = testmail.NewIMAP(t, testmail.WithUser(owner, password))
 	d.smtp = testmail.NewSMTP(t, testmail.WithSMTPUser(owner, password), testmail.WithOnAccept(d.people.receive))
@@ -145,6 +156,9 @@ type demo struct {
 	events  map[string]int // email → events already looked at
 	drafts  int
 	notices int
+
+	digestDir string
+	shown     map[string]bool // messages already printed in full
 }
 
 func (d *demo) printf(format string, a ...any) {
@@ -174,8 +188,8 @@ func (d *demo) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.printf("\nThe first request, exactly as it will go out on the first good morning:\n\n%s\n",
-		indent(strings.ReplaceAll(string(raw), "\r\n", "\n")))
+	d.printf("\nThe first request to Maria (in Chicago), as she will read it on the first good morning in her zone:\n\n%s\n",
+		indent(readable(raw)))
 
 	daemon, err := a.NewDaemon(ctx)
 	if err != nil {
@@ -223,34 +237,80 @@ func stepFor(t time.Time) time.Duration {
 	return 2 * time.Hour
 }
 
-// step runs one tick of the daemon: due outreach and follow-ups go out,
-// simulated people answer, the inbox is synced, and changes are printed.
+// step is one step of the clock: simulated people's answers land, the
+// inbox is synced, the daemon's scheduler runs everything due (the same
+// pass `rapport run` makes when it wakes), the owner acts in their mail
+// client, and changes are printed.
 func (d *demo) step(ctx context.Context) error {
-	if err := d.daemon.OutboxOnce(ctx); err != nil {
-		return err
-	}
-	d.people.wait()
 	if err := d.people.deliverDue(ctx); err != nil {
 		return err
 	}
 	if err := d.daemon.SyncInbox(ctx); err != nil {
 		return err
 	}
-	if err := d.lifecycle(ctx); err != nil {
+	if _, err := d.daemon.RunDue(ctx); err != nil {
 		return err
 	}
+	d.people.wait()
 	if err := d.people.ownerActs(ctx); err != nil {
 		return err
 	}
-	return d.report(ctx, "")
+	if err := d.report(ctx, ""); err != nil {
+		return err
+	}
+	d.showMail()
+	return nil
 }
 
-// lifecycle runs follow-ups, meetings and thank-yous when the build has them.
-func (d *demo) lifecycle(ctx context.Context) error {
-	if lc, ok := any(d.daemon).(interface{ LifecycleOnce(context.Context) error }); ok {
-		return lc.LifecycleOnce(ctx)
+// showMail prints, once each, the mail that shows what rapport writes:
+// Maria's notification (times in both zones), the invitation, the
+// preparation note and the thank-you, decoded as a mail client shows them.
+func (d *demo) showMail() {
+	show := func(key, title string, raw []byte) {
+		if d.shown[key] || raw == nil {
+			return
+		}
+		d.shown[key] = true
+		d.printf("\n%s\n\n%s\n", title, indent(readable(raw)))
 	}
-	return nil
+	for _, r := range d.smtp.Received() {
+		if len(r.To) != 1 || r.To[0] != owner {
+			continue
+		}
+		subj := readableSubject(r.Data)
+		switch {
+		case strings.Contains(subj, "Maria Lopez proposed"):
+			show("proposal", "rapport's notification to you about Maria's answer (her time, 2pm in Chicago, is yours in New York):", r.Data)
+		case strings.Contains(subj, "Prepare for Maria"):
+			show("prep", "The preparation note, the day before:", r.Data)
+		}
+	}
+	for _, m := range d.imap.Messages(d.daemon.Folders.Drafts.Name) {
+		raw := m.Raw
+		switch {
+		case strings.Contains(string(raw), "text/calendar") && strings.Contains(string(raw), "maria@"):
+			show("invite", "The invitation rapport drafted for Maria (Drafts; a text/calendar REQUEST she can accept):", raw)
+		case strings.Contains(readableSubject(raw), "Thank you") && strings.Contains(string(raw), "maria@"):
+			show("thankyou", "The thank-you draft, two hours after the meeting:", raw)
+		}
+	}
+}
+
+// readable is a message as a mail client shows it: headers, then text.
+func readable(raw []byte) string {
+	s, err := compose.Readable(raw)
+	if err != nil {
+		return strings.ReplaceAll(string(raw), "\r\n", "\n")
+	}
+	return s
+}
+
+func readableSubject(raw []byte) string {
+	v := headerLine(raw, "Subject")
+	if dec, err := new(mime.WordDecoder).DecodeHeader(v); err == nil {
+		return strings.TrimSpace(dec)
+	}
+	return strings.TrimSpace(v)
 }
 
 // report prints every status change since the last report.
@@ -326,12 +386,12 @@ func (d *demo) summary(ctx context.Context) error {
 		d.printf("  (none)\n")
 	}
 	for _, m := range drafts {
-		d.printf("  %s\n", headerLine(m.Raw, "Subject"))
+		d.printf("  %s\n", readableSubject(m.Raw))
 	}
 	var notes []string
 	for _, r := range d.smtp.Received() {
 		if len(r.To) == 1 && r.To[0] == owner {
-			notes = append(notes, headerLine(r.Data, "Subject"))
+			notes = append(notes, readableSubject(r.Data))
 		}
 	}
 	d.printf("\nMail rapport sent you (notifications, preparation notes):\n")
@@ -350,6 +410,20 @@ func (d *demo) summary(ctx context.Context) error {
 		return err
 	}
 	d.printf("\nAnd the weekly digest, as rapport mails it to you every Monday (here, now):\n\n%s\n", indent("Subject: "+r.Subject+"\n\n"+r.Text))
+	paths, err := digest.Save(ctx, r, d.digestDir)
+	if err != nil {
+		d.printf("(the digest could not be saved: %v)\n", err)
+	}
+	for _, p := range paths {
+		what := "text"
+		switch {
+		case strings.HasSuffix(p, ".html"):
+			what = "HTML, open it in a browser"
+		case strings.HasSuffix(p, ".png"):
+			what = "screenshot"
+		}
+		d.printf("digest %s: %s\n", what, p)
+	}
 	counts, err := a.Store.CountByStatus(ctx, a.Account)
 	if err != nil {
 		return err
@@ -368,17 +442,23 @@ func (d *demo) summary(ctx context.Context) error {
 	return nil
 }
 
+// headerLine is a header field's value, unfolded.
 func headerLine(raw []byte, name string) string {
+	val, found := "", false
 	for _, l := range strings.Split(string(raw), "\n") {
 		l = strings.TrimRight(l, "\r")
-		if v, ok := strings.CutPrefix(l, name+": "); ok {
-			return v
+		if found && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
+			val += " " + strings.TrimSpace(l)
+			continue
 		}
-		if l == "" {
+		if found || l == "" {
 			break
 		}
+		if k, v, ok := strings.Cut(l, ":"); ok && strings.EqualFold(k, name) {
+			val, found = strings.TrimSpace(v), true
+		}
 	}
-	return ""
+	return val
 }
 
 func indent(s string) string {

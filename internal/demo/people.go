@@ -170,8 +170,10 @@ func (ps *people) bounce(p *person, msgID string) []byte {
 		domain, owner, p.email, msgID, ps.d.clock.Now().Format(time.RFC1123Z), ps.counter))
 }
 
-// ownerActs is what the user does in their mail client: confirm Maria's
-// proposed time, and send the thank-you rapport drafted after the meeting.
+// ownerActs is what the user does in their mail client: answer rapport's
+// notification about Maria (confirm her time, approve the colleague she
+// suggested), send the invitation rapport drafted, and send the thank-you
+// it drafted after the meeting.
 func (ps *people) ownerActs(ctx context.Context) error {
 	d := ps.d
 	maria, err := d.app.Contacts.Get(ctx, ps.list[0].email)
@@ -181,7 +183,7 @@ func (ps *people) ownerActs(ctx context.Context) error {
 	switch {
 	case maria.Status == model.Replied && !ps.done["confirmed"]:
 		// The owner reads rapport's notification an hour later and
-		// answers it with one word.
+		// answers it: one command per line.
 		note := ps.notificationAbout(maria.Name)
 		if note == nil {
 			return nil
@@ -193,13 +195,27 @@ func (ps *people) ownerActs(ctx context.Context) error {
 			return nil
 		}
 		ps.done["confirmed"] = true
-		return ps.answer(note, "confirm")
+		return ps.answer(note, "confirm\r\napprove brad@northwind.example")
+	case maria.Status == model.Scheduled && !ps.done["invited"]:
+		if raw := ps.draft(func(raw []byte) bool { return strings.Contains(string(raw), "text/calendar") }); raw != nil {
+			ps.done["invited"] = true
+			return ps.sendAsUser(maria, raw)
+		}
 	case maria.Status == model.Met && !ps.done["thanked"]:
-		for _, m := range d.imap.Messages(d.daemon.Folders.Drafts.Name) {
-			if strings.Contains(string(m.Raw), maria.Email) {
-				ps.done["thanked"] = true
-				return ps.sendAsUser(maria, m.Raw)
-			}
+		if raw := ps.draft(func(raw []byte) bool { return strings.Contains(readableSubject(raw), "Thank you") }); raw != nil {
+			ps.done["thanked"] = true
+			return ps.sendAsUser(maria, raw)
+		}
+	}
+	return nil
+}
+
+// draft finds a draft to Maria in Drafts.
+func (ps *people) draft(match func([]byte) bool) []byte {
+	d := ps.d
+	for _, m := range d.imap.Messages(d.daemon.Folders.Drafts.Name) {
+		if strings.Contains(string(m.Raw), ps.list[0].email) && match(m.Raw) {
+			return m.Raw
 		}
 	}
 	return nil
@@ -232,7 +248,8 @@ func (ps *people) answer(to *testmail.Received, body string) error {
 }
 
 // sendAsUser files a sent message in Sent, as the user's mail client does
-// when they send the draft.
+// when they send the draft (with a Message-ID of its own), and delivers it
+// to the contact.
 func (ps *people) sendAsUser(c *model.Contact, draft []byte) error {
 	d := ps.d
 	raw := strings.Replace(string(draft), "Message-ID: <", "Message-ID: <sent.", 1)

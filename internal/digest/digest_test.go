@@ -1,9 +1,8 @@
 package digest
 
 import (
-	"bytes"
 	"flag"
-	"net/mail"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -18,7 +17,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-var ny = mustLoad("America/New_York")
+var (
+	ny = mustLoad("America/New_York")
+	la = mustLoad("America/Los_Angeles")
+)
 
 func mustLoad(name string) *time.Location {
 	l, err := time.LoadLocation(name)
@@ -33,84 +35,160 @@ func at(m time.Month, d, h, mi int) time.Time { return time.Date(2026, m, d, h, 
 // now is the digest time: Monday 23 November 2026, 08:00 in New York.
 var now = at(11, 23, 8, 0)
 
-var params = Params{Now: now, Loc: ny, Day: time.Monday, Time: "08:00"}
+var params = Params{Now: now, Loc: ny, FollowupMode: "draft", Me: compose.Me{Name: "Alex Doe", Email: "alex@example.com"}}
 
-func contact(name, email, company, role string, st model.Status, changed time.Time) model.Contact {
-	return model.Contact{Name: name, Email: email, Company: company, Role: role, Status: st, StatusChangedAt: changed}
+// fixture is a realistic pipeline two months in, as Read would gather it.
+type fixture struct {
+	s    Snapshot
+	next int64
 }
 
-// fixture is a realistic pipeline two months in.
-func fixture() Snapshot {
-	sam := contact("Sam Rivera", "sam@example.net", "Globex", "product manager", model.Scheduled, at(11, 21, 11, 0))
-	sam.Connection = "Maria's former colleague"
-	hana := contact("Hana Sato", "hana@example.com", "", "", model.NeedsInfo, at(11, 22, 9, 0))
+func newFixture() *fixture {
+	return &fixture{s: Snapshot{Counts: map[model.Status]int{}, Contacts: map[int64]*model.Contact{}}}
+}
+
+func (f *fixture) add(name, email, company string, st model.Status, changed time.Time) *model.Contact {
+	f.next++
+	c := &model.Contact{ID: f.next, Name: name, Email: email, Company: company, Status: st, StatusChangedAt: changed}
+	f.s.Contacts[c.ID] = c
+	f.s.Counts[st]++
+	return c
+}
+
+func (f *fixture) change(c *model.Contact, at time.Time, typ string, from, to model.Status) {
+	f.s.Changes = append(f.s.Changes, Change{ContactID: c.ID, At: at, Type: typ, From: from, To: to})
+}
+
+func sample() (*fixture, map[string]*model.Contact) {
+	f := newFixture()
+	cs := map[string]*model.Contact{}
+	c := func(key string, x *model.Contact) { cs[key] = x }
+
+	jordan := f.add("Jordan Lee", "jordan.lee@example.org", "Acme Analytics", model.Replied, at(11, 20, 16, 5))
+	jordan.NextAction, jordan.NextActionAt = model.ActionAnswer, at(11, 20, 16, 5)
+	c("jordan", jordan)
+	pat := f.add("Pat Kim", "pat@example.com", "Initech", model.Replied, at(11, 22, 19, 0))
+	pat.NextAction, pat.Timezone = model.ActionAnswer, "America/Los_Angeles"
+	c("pat", pat)
+	sam := f.add("Sam Rivera", "sam@example.net", "Globex", model.Scheduled, at(11, 21, 11, 0))
+	sam.Connection, sam.Timezone = "Maria's former colleague", "America/Los_Angeles"
+	sam.NextAction, sam.NextActionAt = model.ActionPrep, at(11, 24, 10, 0)
+	c("sam", sam)
+	rae := f.add("Rae Chen", "rae@example.com", "Hooli", model.Scheduled, at(11, 22, 9, 0))
+	c("rae", rae)
+	chris := f.add("Chris Park", "chris@example.org", "Initech", model.Met, at(11, 19, 14, 30))
+	c("chris", chris)
+	ivan := f.add("Ivan Petrov", "ivan@example.com", "Vandelay", model.Thanked, at(11, 6, 12, 0))
+	c("ivan", ivan)
+	brad := f.add("Brad Smith", "brad@example.com", "Stark", model.Suggested, at(11, 18, 12, 0))
+	brad.StatusReason, brad.ReferredBy, brad.NextAction = "referred by Ivan Petrov <ivan@example.com>; waiting for your approval", "ivan@example.com", model.ActionApprove
+	c("brad", brad)
+	fay := f.add("Fay Wu", "fay@example.com", "Initrode", model.Contacted, at(11, 17, 9, 30))
+	fay.NextAction, fay.NextActionAt = model.ActionFollowup, at(11, 26, 9, 40)
+	c("fay", fay)
+	gus := f.add("Gus Ortiz", "gus@example.com", "Soylent", model.NoResponse, at(11, 22, 9, 0))
+	c("gus", gus)
+	lee := f.add("Lee Ann Ray", "leeann@example.com", "Tyrell", model.Contacted, at(11, 10, 9, 20))
+	c("lee", lee)
+	dana := f.add("Dana Kim", "dana@example.com", "Umbrella", model.Queued, at(11, 18, 10, 0))
+	dana.NextAction, dana.NextActionAt = model.ActionOutreach, at(11, 24, 9, 40)
+	c("dana", dana)
+	eli := f.add("Eli Stone", "eli@example.com", "Hooli", model.Queued, at(11, 18, 10, 0))
+	eli.NextAction, eli.NextActionAt = model.ActionOutreach, at(11, 24, 10, 15)
+	c("eli", eli)
+	nia := f.add("Nia Long", "nia@example.com", "Wonka", model.Queued, at(11, 18, 12, 0))
+	nia.NextAction, nia.NextActionAt = model.ActionOutreach, at(12, 8, 9, 30) // next week: not listed
+	c("nia", nia)
+	hana := f.add("Hana Sato", "hana@example.com", "", model.NeedsInfo, at(11, 22, 9, 0))
 	hana.StatusReason = "no company and no connection: the first message needs one"
-	lou := contact("Lou Reed", "lou@example.com", "Tyrell", "", model.Snoozed, at(11, 12, 9, 0))
-	lou.ResumeStatus = model.Contacted
-	return Snapshot{
-		Contacts: []model.Contact{
-			contact("Jordan Lee", "jordan.lee@example.org", "Acme Analytics", "data engineer", model.Replied, at(11, 20, 16, 5)),
-			sam,
-			contact("Chris Park", "chris@example.org", "Initech", "analyst", model.Met, at(11, 19, 15, 0)),
-			contact("Dana Kim", "dana@example.com", "Umbrella", "", model.Queued, at(11, 18, 10, 0)),
-			contact("Eli Stone", "eli@example.com", "Hooli", "", model.Queued, at(11, 18, 10, 0)),
-			contact("Fay Wu", "fay@example.com", "Initrode", "", model.Contacted, at(11, 11, 9, 30)),
-			contact("Gus Ortiz", "gus@example.com", "Soylent", "", model.Contacted, at(11, 10, 9, 30)),
-			hana,
-			contact("Ivan Petrov", "ivan@example.com", "Vandelay", "", model.Thanked, at(11, 6, 12, 0)),
-			contact("Jo March", "jo@example.com", "Stark", "", model.Declined, at(11, 13, 8, 0)),
-			contact("Kim Lee", "kim@example.com", "Wayne", "", model.NoResponse, at(11, 4, 8, 0)),
-			lou,
-			contact("Max Bell", "max@example.com", "Cyberdyne", "", model.Bounced, at(11, 3, 9, 0)),
-			contact("Nia Long", "nia@example.com", "Wonka", "", model.Queued, at(11, 18, 12, 0)),
-		},
-		Changes: []Change{
-			// This week (after Monday 16 November 08:00).
-			{"jordan.lee@example.org", at(11, 20, 16, 5), model.Contacted, model.Replied},
-			{"sam@example.net", at(11, 21, 11, 0), model.Replied, model.Scheduled},
-			{"chris@example.org", at(11, 19, 15, 0), model.Scheduled, model.Met},
-			{"dana@example.com", at(11, 18, 10, 0), "", model.Queued},
-			{"eli@example.com", at(11, 18, 10, 0), "", model.Queued},
-			{"nia@example.com", at(11, 18, 12, 0), "", model.Queued},
-			{"hana@example.com", at(11, 22, 9, 0), "", model.NeedsInfo},
-			// Last week.
-			{"fay@example.com", at(11, 11, 9, 30), model.Queued, model.Contacted},
-			{"gus@example.com", at(11, 10, 9, 30), model.Queued, model.Contacted},
-			{"jo@example.com", at(11, 13, 8, 0), model.Contacted, model.Declined},
-			{"lou@example.com", at(11, 12, 9, 0), model.Contacted, model.Snoozed},
-			{"sam@example.net", at(11, 12, 14, 0), model.Contacted, model.Replied},
-			// Too old to count.
-			{"ivan@example.com", at(11, 6, 12, 0), model.Met, model.Thanked},
-			// In the future (a clock skew): ignored.
-			{"dana@example.com", at(11, 24, 9, 0), model.Queued, model.Contacted},
-		},
-		Meetings: []Meeting{
-			{Email: "sam@example.net", Start: at(11, 25, 10, 0), Duration: 30 * time.Minute, Format: "video", Location: "https://meet.example.org/sam"},
-			{Email: "chris@example.org", Start: at(11, 19, 14, 0), Questions: []string{"How did you start?"}},
-			{Email: "ivan@example.com", Start: at(11, 5, 12, 0)},
-			// After the next digest: not this week.
-			{Email: "jordan.lee@example.org", Start: at(12, 1, 14, 0)},
-		},
-		Planned: []Planned{
-			{Email: "eli@example.com", At: at(11, 24, 10, 15), Kind: compose.KindOutreach},
-			{Email: "dana@example.com", At: at(11, 24, 9, 40), Kind: compose.KindOutreach},
-			{Email: "fay@example.com", At: at(11, 25, 9, 5), Kind: compose.KindFollowup},
-			{Email: "nia@example.com", At: at(12, 8, 9, 30), Kind: compose.KindOutreach},
-		},
-		Drafts: []Draft{
-			{Email: "chris@example.org", Kind: compose.KindThankYou, Subject: "Thank you", At: at(11, 19, 16, 0)},
-			{Email: "gus@example.com", Kind: compose.KindFollowup, Subject: "Re: A question about Soylent", At: at(11, 22, 9, 0)},
-		},
-		Replies: []Reply{
-			{Email: "jordan.lee@example.org", At: at(11, 20, 16, 5), Subject: "Re: Maria Lopez suggested I reach out",
-				Text: "Hi Alex,\n\nHappy to chat. Tuesday at 2pm works for me.\n\n> On Tue, Alex wrote:\n> Hi Jordan\n\n-- \nJordan"},
-			{Email: "stranger@example.net", At: at(11, 22, 20, 0), Text: "Who gave you my address?"},
-		},
-		Referrals: []Referral{
-			{From: "ivan@example.com", To: "nia@example.com", At: at(11, 18, 12, 0)},
-			{From: "chris@example.org", To: "brad@example.com", At: at(11, 10, 9, 0)},
-		},
+	c("hana", hana)
+	jo := f.add("Jo March", "jo@example.com", "Stark", model.Declined, at(11, 13, 8, 0))
+	c("jo", jo)
+	max := f.add("Max Bell", "max@example.com", "Cyberdyne", model.Bounced, at(11, 3, 9, 0))
+	c("max", max)
+
+	// The timeline: this week, last week, and before.
+	f.change(jordan, at(11, 20, 16, 5), model.EventReply, model.Contacted, model.Replied)
+	f.change(pat, at(11, 22, 19, 0), model.EventReply, model.Contacted, model.Replied)
+	f.change(sam, at(11, 21, 11, 0), model.EventMeeting, model.Replied, model.Scheduled)
+	f.change(rae, at(11, 22, 9, 0), model.EventMeeting, model.Replied, model.Scheduled)
+	f.change(chris, at(11, 19, 14, 30), model.EventStatus, model.Scheduled, model.Met)
+	f.change(brad, at(11, 18, 12, 0), model.EventCreated, "", model.Suggested)
+	f.change(fay, at(11, 17, 9, 30), model.EventSent, model.Queued, model.Contacted)
+	f.change(gus, at(11, 22, 9, 0), model.EventStatus, model.Contacted, model.NoResponse)
+	f.change(dana, at(11, 18, 10, 0), model.EventCreated, "", model.Queued)
+	f.change(eli, at(11, 18, 10, 0), model.EventCreated, "", model.Queued)
+	f.change(nia, at(11, 18, 12, 0), model.EventCreated, "", model.Queued)
+	f.change(hana, at(11, 22, 9, 0), model.EventCreated, "", model.NeedsInfo)
+	// Last week.
+	f.change(jordan, at(11, 10, 9, 30), model.EventSent, model.Queued, model.Contacted)
+	f.change(pat, at(11, 11, 9, 30), model.EventSent, model.Queued, model.Contacted)
+	f.change(jo, at(11, 11, 9, 0), model.EventSent, model.Queued, model.Contacted)
+	f.change(jo, at(11, 13, 8, 0), model.EventReply, model.Contacted, model.Declined)
+	f.change(rae, at(11, 12, 14, 0), model.EventReply, model.Contacted, model.Replied)
+	// Three and four weeks ago.
+	f.change(sam, at(11, 3, 9, 30), model.EventSent, model.Queued, model.Contacted)
+	f.change(sam, at(11, 5, 11, 0), model.EventReply, model.Contacted, model.Replied)
+	f.change(rae, at(11, 3, 9, 40), model.EventSent, model.Queued, model.Contacted)
+	f.change(chris, at(10, 27, 9, 30), model.EventSent, model.Queued, model.Contacted)
+	f.change(chris, at(10, 28, 15, 0), model.EventReply, model.Contacted, model.Replied)
+	f.change(ivan, at(10, 27, 9, 40), model.EventSent, model.Queued, model.Contacted)
+	f.change(ivan, at(10, 29, 10, 0), model.EventReply, model.Contacted, model.Replied)
+	f.change(ivan, at(11, 6, 12, 0), model.EventOwnMessage, model.Met, model.Thanked)
+	f.change(gus, at(10, 27, 9, 50), model.EventSent, model.Queued, model.Contacted)
+	f.change(fay, at(11, 3, 9, 50), model.EventCreated, "", model.Queued)
+	f.change(lee, at(11, 10, 9, 20), model.EventSent, model.Queued, model.Contacted)
+	f.change(max, at(11, 3, 9, 0), model.EventSent, model.Queued, model.Contacted)
+	f.change(max, at(11, 3, 9, 1), model.EventBounce, model.Contacted, model.Bounced)
+	// In the future (a clock skew): ignored.
+	f.change(dana, at(11, 24, 9, 0), model.EventSent, model.Queued, model.Contacted)
+
+	for _, x := range f.s.Contacts {
+		var m Milestone
+		m.ContactID, m.Status = x.ID, x.Status
+		for _, ch := range f.s.Changes {
+			if ch.ContactID != x.ID || ch.At.After(now) {
+				continue
+			}
+			if ch.To == model.Contacted && reachedFrom[ch.From] && (m.Reached.IsZero() || ch.At.Before(m.Reached)) {
+				m.Reached = ch.At
+			}
+			if ch.Type == model.EventReply && (m.Answered.IsZero() || ch.At.Before(m.Answered)) {
+				m.Answered = ch.At
+			}
+		}
+		if !m.Reached.IsZero() || !m.Answered.IsZero() {
+			f.s.Milestones = append(f.s.Milestones, m)
+		}
 	}
+
+	f.s.Meetings = []Meeting{
+		{ContactID: sam.ID, Start: at(11, 25, 10, 0), Duration: 30 * time.Minute, Status: "confirmed", Format: "video", Location: "https://meet.example.org/sam"},
+		{ContactID: rae.ID, Start: at(11, 27, 13, 0), Duration: 20 * time.Minute, Status: "scheduled", Format: "phone", Prepared: true},
+		{ContactID: chris.ID, Start: at(11, 19, 14, 0), Duration: 30 * time.Minute, Status: "held"},
+		{ContactID: ivan.ID, Start: at(11, 5, 12, 0), Duration: 30 * time.Minute, Status: "held"},
+		{ContactID: jordan.ID, Start: at(11, 24, 14, 0), Status: "cancelled"},          // cancelled: not shown
+		{ContactID: jordan.ID, Start: at(12, 1, 14, 0), Status: "proposed"},            // after the week
+		{ContactID: pat.ID, Start: at(11, 26, 13, 0), Status: "proposed", Duration: 0}, // proposed this week
+	}
+	f.s.Drafts = []Draft{
+		{ContactID: chris.ID, Kind: model.KindThankyou, Subject: "Thank you", At: at(11, 19, 16, 0)},
+		// Stale: Ivan was thanked, Gus closed as no_response the day before.
+		{ContactID: ivan.ID, Kind: model.KindThankyou, Subject: "Thank you", At: at(11, 5, 14, 0)},
+		{ContactID: gus.ID, Kind: model.KindFollowup, Subject: "Re: A question about Soylent", At: at(11, 21, 9, 0)},
+		// Relevant: Lee Ann is contacted and silent.
+		{ContactID: lee.ID, Kind: model.KindFollowup, Subject: "Re: Learning about Tyrell", At: at(11, 22, 9, 0)},
+	}
+	f.s.Waiting = []Inbound{
+		{ContactID: jordan.ID, At: at(11, 20, 16, 5), Subject: "Re: Maria Lopez suggested I reach out", Class: "human",
+			Detail: `replied: "Hi Alex, Happy to chat. Tuesday at 2pm works for me. Jordan"`},
+		{ContactID: pat.ID, At: at(11, 22, 19, 0), Subject: "Re: Initech", Class: "human:question",
+			Detail: `replied: "Before we talk: what would you like to cover?"`},
+		// Gus's status is closed: not waiting for anyone.
+		{ContactID: gus.ID, At: at(11, 21, 8, 0), Class: "human"},
+	}
+	f.s.MeetingsBefore = 0
+	return f, cs
 }
 
 func build(t *testing.T, s Snapshot) *Digest {
@@ -130,65 +208,91 @@ func names(items []Item) []string {
 	return out
 }
 
+func line(it Item) string {
+	s := it.Lead
+	if it.Name != "" {
+		s += " " + it.Name
+	}
+	switch {
+	case it.Text != "" && it.Name != "":
+		s += ": " + it.Text
+	case it.Text != "":
+		s += " " + it.Text
+	}
+	return s
+}
+
 func TestSections(t *testing.T) {
-	d := build(t, fixture())
-	if d.Week != "2026-W48" || d.Period != "week of 23 November" || !d.Until.Equal(at(11, 30, 8, 0)) {
-		t.Errorf("Week %q Period %q Until %s", d.Week, d.Period, d.Until)
+	f, _ := sample()
+	d := build(t, f.s)
+	if d.Key != "2026-W48" || !d.Horizon.Equal(at(11, 30, 8, 0)) {
+		t.Errorf("Key %q Horizon %s", d.Key, d.Horizon)
 	}
 
-	// Replies: oldest first; the reply's new text only; three days is late.
-	if got := names(d.Replies); !reflect.DeepEqual(got, []string{"Jordan Lee", "stranger@example.net"}) {
-		t.Errorf("replies %v", got)
+	// Replies and questions: oldest first, how long they waited, their words.
+	if got := names(d.Waiting); !reflect.DeepEqual(got, []string{"Jordan Lee", "Pat Kim"}) {
+		t.Fatalf("waiting %v", got)
 	}
-	j := d.Replies[0]
-	if j.When != "replied Friday 20 November (3 days ago)" || j.Detail != "Hi Alex, Happy to chat. Tuesday at 2pm works for me." || !j.Overdue {
-		t.Errorf("Jordan: %+v", j)
+	if j := d.Waiting[0]; line(j) != "Answer Jordan Lee: replied Fri 20 Nov, waiting 3 days" || !j.Late ||
+		j.Quote != "Hi Alex, Happy to chat. Tuesday at 2pm works for me. Jordan" {
+		t.Errorf("Jordan: %q %+v", line(j), j)
 	}
-	if s := d.Replies[1]; s.When != "replied yesterday" || s.Overdue || s.Email != "stranger@example.net" {
-		t.Errorf("stranger: %+v", s)
-	}
-
-	// Meetings before the next digest, with default questions for the role.
-	if len(d.Meetings) != 1 {
-		t.Fatalf("meetings %+v", d.Meetings)
-	}
-	m := d.Meetings[0]
-	if m.Name != "Sam Rivera" || m.When != "Wednesday 25 November at 10am" ||
-		m.Detail != "30 min, video, https://meet.example.org/sam, how you know them: Maria's former colleague" {
-		t.Errorf("meeting %+v", m)
-	}
-	if len(m.Questions) != 5 || m.Questions[0] != "What does a typical week look like for you as a product manager?" {
-		t.Errorf("questions %q", m.Questions)
+	if p := d.Waiting[1]; line(p) != "Answer Pat Kim: asked a question Sun 22 Nov, waiting 1 day" || p.Late {
+		t.Errorf("Pat: %q", line(p))
 	}
 
-	// Thank-yous: met four days ago, late, with the draft mentioned.
-	if len(d.ThankYous) != 1 {
+	// Meetings this week: time in the owner's zone with the contact's beside
+	// it; proposed ones say so; cancelled and later ones are left out.
+	var got []string
+	for _, m := range d.Meetings {
+		got = append(got, line(m))
+	}
+	want := []string{
+		"Wed 25 Nov, 10am EST (7am PST for Sam): Sam Rivera",
+		"Thu 26 Nov, 1pm EST (10am PST for Pat): Pat Kim: proposed, not confirmed yet",
+		"Fri 27 Nov, 1pm EST: Rae Chen",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("meetings\n got %q\nwant %q", got, want)
+	}
+	if ds := d.Meetings[0].Details; !reflect.DeepEqual(ds, []string{"Format: video, 30 min, https://meet.example.org/sam",
+		"Preparation: rapport's prep mail comes Tue 24 Nov, 10am EST", "How you know them: Maria's former colleague"}) {
+		t.Errorf("Sam's details %q", ds)
+	}
+	if ds := d.Meetings[2].Details; ds[1] != "Preparation: rapport's prep mail is in your inbox, with the questions to ask" || ds[0] != "Format: phone, 20 min" {
+		t.Errorf("Rae's details %q", ds)
+	}
+
+	// Thank-yous: Chris (met, draft waiting); not Ivan (thanked).
+	if len(d.ThankYous) != 1 || line(d.ThankYous[0]) != "Thank Chris Park: met Thu 19 Nov, 4 days ago" || !d.ThankYous[0].Late {
 		t.Fatalf("thank-yous %+v", d.ThankYous)
 	}
-	ty := d.ThankYous[0]
-	if ty.When != "met Thursday 19 November (4 days ago)" || !ty.Overdue ||
-		ty.Detail != "a draft is waiting in your Drafts folder; a thank-you is best sent within a day" {
-		t.Errorf("thank-you %+v", ty)
+	if ds := d.ThankYous[0].Details; len(ds) != 2 || !strings.HasPrefix(ds[0], "Draft: in your Drafts folder since Thu 19 Nov") {
+		t.Errorf("thank-you details %q", ds)
 	}
 
-	// Drafts: the thank-you draft is under thank-yous, not here.
-	if len(d.Drafts) != 1 || d.Drafts[0].Name != "Gus Ortiz" || d.Drafts[0].Detail != "follow-up draft: Re: A question about Soylent" ||
-		d.Drafts[0].When != "since yesterday" {
+	// Referrals waiting for approval.
+	if len(d.Referrals) != 1 || line(d.Referrals[0]) != "Approve Brad Smith: suggested by Ivan Petrov <ivan@example.com>, Wed 18 Nov" ||
+		d.Referrals[0].Details[0] != `Nothing is sent to Brad until you reply "approve brad@example.com".` {
+		t.Errorf("referrals %+v", d.Referrals)
+	}
+
+	// Drafts: only Fay's follow-up is still relevant.
+	if len(d.Drafts) != 1 || line(d.Drafts[0]) != "Send the follow-up draft to Lee Ann Ray: in your Drafts folder since Sun 22 Nov" {
 		t.Errorf("drafts %+v", d.Drafts)
 	}
 
-	// Going out next: by day, in time order; Nia is after the next digest.
-	if len(d.Upcoming) != 2 || d.Later != 1 {
-		t.Fatalf("upcoming %+v later %d", d.Upcoming, d.Later)
-	}
-	if d.Upcoming[0].Label != "Tuesday 24 November" || !reflect.DeepEqual(names(d.Upcoming[0].Items), []string{"Dana Kim", "Eli Stone"}) {
-		t.Errorf("Tuesday %+v", d.Upcoming[0])
-	}
-	if d.Upcoming[1].Label != "Wednesday 25 November" || d.Upcoming[1].Items[0].Detail != "follow-up" {
-		t.Errorf("Wednesday %+v", d.Upcoming[1])
+	// Follow-ups this week, with the mode.
+	if len(d.Followups) != 1 || line(d.Followups[0]) != "Thu 26 Nov, 9:40am EST: Fay Wu: follow-up, a draft in your Drafts folder for you to send" {
+		t.Errorf("follow-ups %q", names(d.Followups))
 	}
 
-	if len(d.NeedsInfo) != 1 || d.NeedsInfo[0].Name != "Hana Sato" || !strings.HasPrefix(d.NeedsInfo[0].Detail, "no company") {
+	// Going out next: one line per day; Nia goes after the week.
+	if len(d.Next) != 1 || line(d.Next[0]) != "Tue 24 Nov: 2 first messages, to Dana Kim (Umbrella), Eli Stone (Hooli)" || d.NextCount != 2 || d.Later != 1 {
+		t.Errorf("next %+v count %d later %d", d.Next, d.NextCount, d.Later)
+	}
+
+	if len(d.NeedsInfo) != 1 || line(d.NeedsInfo[0]) != "Complete Hana Sato: no company and no connection: the first message needs one" {
 		t.Errorf("needs info %+v", d.NeedsInfo)
 	}
 	if d.ToDo() != 2+1+1+1+1 {
@@ -196,302 +300,133 @@ func TestSections(t *testing.T) {
 	}
 }
 
-func TestPipeline(t *testing.T) {
-	d := build(t, fixture())
+func TestProgress(t *testing.T) {
+	f, _ := sample()
+	d := build(t, f.s)
 	type row struct {
-		st                model.Status
-		count, this, last int
-		percent           int
+		st              string
+		now, this, last int
 	}
 	var got []row
-	for _, r := range d.Pipeline {
-		got = append(got, row{r.Status, r.Count, r.ThisWeek, r.LastWeek, r.Percent})
+	for _, r := range d.Rows {
+		got = append(got, row{r.Status, r.Now, r.ThisWeek, r.LastWeek})
 	}
 	want := []row{
-		{model.Queued, 3, 3, 0, 100},
-		{model.Contacted, 2, 0, 2, 66},
-		{model.Replied, 1, 1, 1, 33},
-		{model.Scheduled, 1, 1, 0, 33},
-		{model.Met, 1, 1, 0, 33},
-		{model.Thanked, 1, 0, 0, 33},
-		{model.NeedsInfo, 1, 1, 0, 33},
-		{model.Snoozed, 1, 0, 1, 33},
-		// paused and opted_out have nobody and no change: left out.
-		{model.Declined, 1, 0, 1, 33},
-		{model.Bounced, 1, 0, 0, 33},
-		{model.NoResponse, 1, 0, 0, 33},
+		{"queued", 3, 3, 0},
+		{"contacted", 2, 1, 4},
+		{"replied", 2, 2, 1},
+		{"scheduled", 2, 2, 0},
+		{"met", 1, 1, 0},
+		{"thanked", 1, 0, 0},
+		{"needs_info", 1, 1, 0},
+		{"suggested", 1, 1, 0},
+		{"declined", 1, 0, 1},
+		{"bounced", 1, 0, 0},
+		{"no_response", 1, 1, 0},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("pipeline\n got %v\nwant %v", got, want)
+		t.Errorf("rows\n got %v\nwant %v", got, want)
 	}
-	for _, r := range d.Pipeline {
-		wantColor := map[bool]string{true: ColorMain}[r.Main]
-		if !r.Main {
-			wantColor = ColorWaiting
-			if r.Status.Final() {
-				wantColor = ColorClosed
-			}
-		}
-		if r.Color != wantColor {
-			t.Errorf("%s colour %s, want %s", r.Status, r.Color, wantColor)
-		}
+	// Eight weeks, oldest first, ending now.
+	if len(d.Trend) != Weeks || d.Trend[0].Label != "28 Sep" || d.Trend[7].Label != "16 Nov" {
+		t.Fatalf("trend %+v", d.Trend)
 	}
-	// answered: replied, scheduled, met, thanked, declined; reached adds
-	// the contacted, no_response and Lou (snoozed, resumes as contacted).
-	if d.Answered != 5 || d.Reached != 9 || d.AnswerRate() != "56%" {
-		t.Errorf("answered %d of %d = %s", d.Answered, d.Reached, d.AnswerRate())
+	type wk struct {
+		sent, replies, meetings int
+		rate, per               string
 	}
-	if d.Referrals != 2 || d.ReferralsThisWeek != 1 || d.Total != 14 {
-		t.Errorf("referrals %d (%d this week), total %d", d.Referrals, d.ReferralsThisWeek, d.Total)
+	var tw []wk
+	for _, w := range d.Trend[4:] {
+		tw = append(tw, wk{w.Sent, w.Replies, w.Meetings, w.AnswerRate, w.PerRequest})
+	}
+	// The weeks from 26 October, 2, 9 and 16 November.
+	wantW := []wk{
+		{3, 2, 0, "67%", "0.00"}, // Chris, Ivan, Gus reached; Chris and Ivan answered
+		{3, 1, 1, "60%", "0.20"}, // + Sam and Rae (Max bounced: sent, but never reached); Sam answered; Ivan met
+		{4, 2, 0, "56%", "0.11"}, // + Jordan, Pat, Jo, Lee Ann; Jo and Rae answered
+		{1, 2, 1, "70%", "0.20"}, // + Fay; Jordan and Pat answered; Chris met
+	}
+	if !reflect.DeepEqual(tw, wantW) {
+		t.Errorf("trend\n got %v\nwant %v", tw, wantW)
+	}
+	if d.Reached != 10 || d.Answered != 7 || d.Held != 2 || d.AnswerRate() != "70%" {
+		t.Errorf("to date: %d of %d answered, %d held", d.Answered, d.Reached, d.Held)
+	}
+	// Bars: the tallest is barMax, an empty week has none.
+	if d.Trend[6].SentBar != barMax || d.Trend[4].SentBar != barMax*3/4 || d.Trend[0].SentBar != 0 || d.Trend[5].MeetingsBar != barMax/4 {
+		t.Errorf("bars %+v", d.Trend)
 	}
 }
 
-func TestAnswerRate(t *testing.T) {
-	c := func(st model.Status) model.Contact { return model.Contact{Email: string(st) + "@x.com", Status: st} }
-	for _, tt := range []struct {
-		name string
-		sts  []model.Status
-		want string
-	}{
-		{"nobody contacted", []model.Status{model.Queued, model.NeedsInfo}, "n/a"},
-		{"none answered", []model.Status{model.Contacted, model.NoResponse}, "0%"},
-		{"bounces do not count", []model.Status{model.Bounced, model.Replied}, "100%"},
-		{"one of three", []model.Status{model.Contacted, model.Contacted, model.OptedOut}, "33%"},
-		{"two of three rounds up", []model.Status{model.Contacted, model.Met, model.Thanked}, "67%"},
-		{"paused without resume status is out", []model.Status{model.Paused, model.Contacted, model.Replied}, "50%"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var s Snapshot
-			for _, st := range tt.sts {
-				s.Contacts = append(s.Contacts, c(st))
-			}
-			if got := build(t, s).AnswerRate(); got != tt.want {
-				t.Errorf("got %s, want %s", got, tt.want)
-			}
-		})
+// A long queue and long lists are summarised with a count.
+func TestLongLists(t *testing.T) {
+	f := newFixture()
+	for i := 0; i < 30; i++ {
+		c := f.add("Person "+string(rune('A'+i%26))+string(rune('a'+i/26)), "p"+string(rune('a'+i%26))+string(rune('a'+i/26))+"@example.com", "", model.Queued, at(11, 1, 9, 0))
+		c.NextAction, c.NextActionAt = model.ActionOutreach, at(11, 24+i/10, 9, i)
+	}
+	for i := 0; i < 12; i++ {
+		c := f.add("Waiter "+string(rune('A'+i)), "w"+string(rune('a'+i))+"@example.com", "", model.Replied, at(11, 20, 9, 0))
+		c.NextAction = model.ActionAnswer
+		f.s.Waiting = append(f.s.Waiting, Inbound{ContactID: c.ID, At: at(11, 20, 9, i)})
+	}
+	f.s.Counts[model.Queued] = 95
+	d := build(t, f.s)
+	if d.NextCount != 30 || d.Later != 65 || len(d.Next) != 3 {
+		t.Fatalf("next %d later %d days %d", d.NextCount, d.Later, len(d.Next))
+	}
+	if got := d.Next[0].Text; got != "10 first messages, to Person Aa, Person Ba, Person Ca, Person Da and 6 more" {
+		t.Errorf("a long day: %q", got)
+	}
+	v := d.View()
+	var replies, next compose.DigestSection
+	for _, s := range v.Sections {
+		switch s.Key {
+		case "replies":
+			replies = s
+		case "next":
+			next = s
+		}
+	}
+	if len(replies.Items) != maxItems || replies.More != "And 4 more (rapport contacts list --status replied)." {
+		t.Errorf("replies cut to %d, more %q", len(replies.Items), replies.More)
+	}
+	if next.More != "And 65 more contacts queued for the weeks after." {
+		t.Errorf("queue summary %q", next.More)
 	}
 }
 
 func TestEmpty(t *testing.T) {
 	d := build(t, Snapshot{})
-	if !d.Empty() || d.ToDo() != 0 {
-		t.Errorf("empty digest: ToDo %d", d.ToDo())
+	if !d.Empty() || d.ToDo() != 0 || len(d.Trend) != 0 {
+		t.Errorf("empty digest: ToDo %d, trend %d", d.ToDo(), len(d.Trend))
 	}
 	r, err := d.Render()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(r.Text, "Nothing needs your attention this week.") || !strings.Contains(r.HTML, "Nothing needs your attention this week.") {
+	if !strings.Contains(r.Text, "Nothing needs you this week.") || !strings.Contains(r.HTML, "Nothing needs you this week.") {
 		t.Errorf("text:\n%s", r.Text)
 	}
-	if r.Subject != "[rapport] Weekly digest: week of 23 November" {
+	if r.Subject != "[rapport] Weekly digest, Monday 23 to Sunday 29 November: nothing to do" {
 		t.Errorf("subject %q", r.Subject)
 	}
 	// The main line is always shown, with no bars.
-	if len(d.Pipeline) != 6 || d.Pipeline[0].Percent != 0 {
-		t.Errorf("pipeline %+v", d.Pipeline)
+	if len(d.Rows) != 6 || d.Rows[0].Bar != 0 {
+		t.Errorf("rows %+v", d.Rows)
 	}
 }
 
-func TestBuildBadTime(t *testing.T) {
-	p := params
-	p.Time = "8am"
-	if _, err := Build(Snapshot{}, p); err == nil {
-		t.Error("Build accepted digest time 8am")
+func TestBuildNoTime(t *testing.T) {
+	if _, err := Build(Snapshot{}, Params{}); err == nil {
+		t.Error("Build accepted a zero time")
 	}
 }
 
-func TestCompose(t *testing.T) {
-	d := build(t, fixture())
-	cd := d.Compose()
-	if cd.Period != d.Period || len(cd.Replies) != 2 || len(cd.Meetings) != 1 || len(cd.ThankYous) != 1 || len(cd.Upcoming) != 3 {
-		t.Fatalf("compose digest %+v", cd)
-	}
-	if cd.Upcoming[0].When != "Tuesday 24 November" || cd.Funnel[0] != (compose.FunnelCount{Status: "queued", Count: 3}) {
-		t.Errorf("compose digest %+v", cd)
-	}
-	// The shared template renders it.
-	tpl, err := compose.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := compose.Sample()
-	data.Digest = cd
-	r, err := tpl.Render(compose.KindDigest, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(r.Text, "Jordan Lee") || !strings.Contains(r.Text, "Dana Kim") {
-		t.Errorf("compose render:\n%s", r.Text)
-	}
-}
-
-// Every command a digest or notification suggests must be one Parse accepts.
-func TestSuggestedCommandsParse(t *testing.T) {
-	d := build(t, fixture())
-	for _, c := range d.Commands() {
-		cmds, errs := commands.Parse(c, "Re: "+d.Subject(), commands.Context{Now: now, Loc: ny})
-		if len(errs) > 0 || len(cmds) != 1 {
-			t.Errorf("digest suggests %q: %v", c, errs)
-		}
-	}
-	empty := build(t, Snapshot{})
-	for _, c := range empty.Commands() {
-		if _, errs := commands.Parse(c, "", commands.Context{Now: now, Loc: ny}); len(errs) > 0 {
-			t.Errorf("empty digest suggests %q: %v", c, errs)
-		}
-	}
-
-	jordan := fixture().Contacts[0]
-	for _, n := range notices(jordan) {
-		got := Notification(n, now, ny)
-		if got.Title == "" || got.NextStep == "" {
-			t.Errorf("%s: %+v", n.Kind, got)
-		}
-		if got.Commands == "" {
-			continue
-		}
-		for _, c := range strings.Split(got.Commands, " | ") {
-			cmds, errs := commands.Parse(c, "Re: [rapport] "+got.Title, commands.Context{Now: now, Loc: ny, DefaultContact: jordan.Email})
-			if len(errs) > 0 || len(cmds) != 1 {
-				t.Errorf("%s suggests %q: %v", n.Kind, c, errs)
-			}
-		}
-	}
-}
-
-func notices(c model.Contact) []Notice {
-	return []Notice{
-		{Kind: NoticeReply, Contact: c, Text: "Happy to chat."},
-		{Kind: NoticeProposal, Contact: c, Proposed: []time.Time{at(11, 24, 14, 0), at(11, 27, 10, 30)}},
-		{Kind: NoticeProposal, Contact: c},
-		{Kind: NoticeAutoReply, Contact: c, Until: at(12, 1, 0, 0)},
-		{Kind: NoticeAutoReply, Contact: c},
-		{Kind: NoticeBounce, Contact: c, Reason: "550 5.1.1 user unknown"},
-		{Kind: NoticeOptOut, Contact: c},
-		{Kind: NoticeDecline, Contact: c},
-		{Kind: NoticeSnooze, Contact: c, Until: time.Date(2027, 3, 1, 0, 0, 0, 0, ny)},
-		{Kind: NoticeSnooze, Contact: c},
-		{Kind: NoticeReferral, Contact: c, Referred: []string{"Brad Smith <brad@example.com>"}},
-		{Kind: NoticeReferral, Contact: c},
-		{Kind: NoticeMeetingSoon, Contact: c, Meeting: at(11, 24, 14, 0)},
-		{Kind: NoticeMet, Contact: c},
-		{Kind: NoticeNeedsInfo, Contact: c, Reason: "no company"},
-		{Kind: NoticeNoResponse, Contact: c},
-	}
-}
-
-func TestNotification(t *testing.T) {
-	jordan := fixture().Contacts[0]
-	for _, tt := range []struct {
-		n                         Notice
-		title, next, commandsHave string
-	}{
-		{Notice{Kind: NoticeProposal, Contact: jordan, Proposed: []time.Time{at(11, 24, 14, 0), at(11, 27, 10, 30)}},
-			"Jordan Lee proposed a time", "confirm one of: 1) Tuesday 24 November at 2pm; 2) Friday 27 November at 10:30am",
-			"confirm | confirm 2 | meeting Tue 24 Nov 2026 14:00"},
-		{Notice{Kind: NoticeReply, Contact: jordan, Text: "  Happy to chat.\n"},
-			"Jordan Lee replied", "answer Jordan; when you agree on a time, tell rapport", "meeting Tue 24 Nov 2026 14:00 for 30m by video"},
-		{Notice{Kind: NoticeAutoReply, Contact: jordan, Until: at(12, 1, 0, 0)},
-			"Jordan Lee is away until Tuesday 1 December", "nothing: the follow-up waits until after Tuesday 1 December", "snooze 2027-02-23"},
-		{Notice{Kind: NoticeSnooze, Contact: jordan, Until: time.Date(2027, 3, 1, 0, 0, 0, 0, ny)},
-			"Jordan Lee asked you to try again in March", "rapport writes again on Monday 1 March 2027", "snooze 2027-03-01"},
-		{Notice{Kind: NoticeReferral, Contact: jordan, Referred: []string{"Brad Smith <brad@example.com>"}},
-			"Jordan Lee suggested someone to talk to", "add them; rapport will mention Jordan when it writes",
-			"add Brad Smith <brad@example.com> referred by jordan.lee@example.org"},
-		{Notice{Kind: NoticeMeetingSoon, Contact: jordan, Meeting: at(11, 24, 14, 0)},
-			"Your conversation with Jordan Lee is coming up: Tuesday 24 November at 2pm", "", "met | notes: ..."},
-	} {
-		t.Run(string(tt.n.Kind), func(t *testing.T) {
-			got := Notification(tt.n, now.UTC(), ny)
-			if got.Title != tt.title || (tt.next != "" && got.NextStep != tt.next) || !strings.Contains(got.Commands, tt.commandsHave) {
-				t.Errorf("got %+v", got)
-			}
-			if got.Text != strings.TrimSpace(tt.n.Text) {
-				t.Errorf("text %q", got.Text)
-			}
-		})
-	}
-}
-
-func TestNextRun(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		now  time.Time
-		day  time.Weekday
-		hhmm string
-		want time.Time
-	}{
-		{"later this week", at(11, 20, 9, 0), time.Monday, "08:00", at(11, 23, 8, 0)},
-		{"later today", at(11, 23, 7, 59), time.Monday, "08:00", at(11, 23, 8, 0)},
-		{"exactly now: strictly after", at(11, 23, 8, 0), time.Monday, "08:00", at(11, 30, 8, 0)},
-		{"just after", at(11, 23, 8, 0).Add(time.Nanosecond), time.Monday, "08:00", at(11, 30, 8, 0)},
-		{"other day", at(11, 23, 8, 0), time.Sunday, "18:30", at(11, 29, 18, 30)},
-		{"now in another zone", at(11, 23, 7, 0).UTC(), time.Monday, "08:00", at(11, 23, 8, 0)},
-		{"across spring-forward gap", time.Date(2026, 3, 7, 12, 0, 0, 0, ny), time.Sunday, "02:30", time.Date(2026, 3, 8, 3, 30, 0, 0, ny)},
-		{"across fall-back", time.Date(2026, 10, 31, 12, 0, 0, 0, ny), time.Sunday, "08:00", time.Date(2026, 11, 1, 8, 0, 0, 0, ny)},
-		{"year end", time.Date(2026, 12, 29, 9, 0, 0, 0, ny), time.Monday, "08:00", time.Date(2027, 1, 4, 8, 0, 0, 0, ny)},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := NextRun(tt.now, ny, tt.day, tt.hhmm)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !got.Equal(tt.want) || got.Location() != ny {
-				t.Errorf("got %s, want %s", got, tt.want)
-			}
-		})
-	}
-	// Repeated, it steps a week at a time, always strictly later.
-	cur := now
-	for i := 0; i < 60; i++ {
-		next, err := NextRun(cur, ny, time.Monday, "08:00")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !next.After(cur) || next.Weekday() != time.Monday || next.Hour() != 8 || next.Minute() != 0 {
-			t.Fatalf("after %s came %s", cur, next)
-		}
-		if i > 0 && next.Sub(cur) > 8*24*time.Hour {
-			t.Fatalf("skipped a week: %s after %s", next, cur)
-		}
-		cur = next
-	}
-	for _, bad := range []string{"", "8", "25:00", "08:60", "8am"} {
-		if _, err := NextRun(now, ny, time.Monday, bad); err == nil {
-			t.Errorf("NextRun accepted %q", bad)
-		}
-	}
-	if _, err := NextRun(now, ny, time.Weekday(7), "08:00"); err == nil {
-		t.Error("NextRun accepted weekday 7")
-	}
-}
-
-func TestWeekKey(t *testing.T) {
-	for _, tt := range []struct {
-		t    time.Time
-		loc  *time.Location
-		want string
-	}{
-		{now, ny, "2026-W48"},
-		{time.Date(2026, 12, 31, 12, 0, 0, 0, ny), ny, "2026-W53"},
-		{time.Date(2027, 1, 3, 12, 0, 0, 0, ny), ny, "2026-W53"},
-		{time.Date(2027, 1, 4, 0, 0, 0, 0, ny), ny, "2027-W01"},
-		{time.Date(2025, 12, 29, 0, 0, 0, 0, ny), ny, "2026-W01"},
-		// Sunday 23:30 in New York is Monday in UTC: the owner's zone decides.
-		{time.Date(2026, 11, 29, 23, 30, 0, 0, ny), ny, "2026-W48"},
-		{time.Date(2026, 11, 29, 23, 30, 0, 0, ny), time.UTC, "2026-W49"},
-		{time.Date(2026, 11, 29, 23, 30, 0, 0, ny), nil, "2026-W49"},
-	} {
-		if got := WeekKey(tt.t, tt.loc); got != tt.want {
-			t.Errorf("WeekKey(%s, %v) = %s, want %s", tt.t, tt.loc, got, tt.want)
-		}
-	}
-}
-
-func render(t *testing.T) *Rendered {
+func render(t *testing.T) *compose.Rendered {
 	t.Helper()
-	r, err := build(t, fixture()).Render()
+	f, _ := sample()
+	r, err := build(t, f.s).Render()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -524,22 +459,314 @@ func TestGolden(t *testing.T) {
 	golden(t, "digest.html", r.HTML)
 }
 
-// The HTML is for mail clients: no script, no external resources, no SVG
-// or images, contact data escaped.
-func TestHTMLEmailSafe(t *testing.T) {
-	s := fixture()
-	s.Contacts[0].Name = `Jordan <script>alert("x")</script> Lee`
-	s.Contacts[0].Company = `<img src="https://evil.example/p.gif">`
-	d, err := Build(s, params)
+func TestNotification(t *testing.T) {
+	_, cs := sample()
+	jordan := *cs["jordan"]
+	jordan.Timezone = "America/Los_Angeles"
+	for _, tt := range []struct {
+		n                  Notice
+		title, next, words string
+		commands           []string
+	}{
+		{Notice{Kind: NoticeProposal, Contact: jordan, Proposed: []time.Time{at(11, 24, 14, 0), at(11, 27, 10, 30)}, Text: "Tuesday at 2, or Friday?"},
+			"Jordan Lee proposed times",
+			"rapport sends nothing to Jordan until you choose one: 1) Tue 24 Nov, 2pm EST (11am PST for Jordan); 2) Fri 27 Nov, 10:30am EST (7:30am PST for Jordan).",
+			"“Tuesday at 2, or Friday?”",
+			[]string{"confirm 1 — for Tue 24 Nov, 2pm EST (11am PST for Jordan)", "confirm 2 — for Fri 27 Nov, 10:30am EST (7:30am PST for Jordan)",
+				"meeting Tue 24 Nov 2026 14:00 for 30m by video — for another time (your time, EST)", "decline — if it will not happen"}},
+		{Notice{Kind: NoticeReply, Contact: jordan, Text: "  Happy to chat.\n\n  Jordan\n"},
+			"Jordan Lee replied",
+			"rapport writes nothing more to Jordan (the follow-ups are off). Answer them yourself, and tell rapport the time once you agree on one.",
+			"“Happy to chat. Jordan”",
+			[]string{"meeting Tue 24 Nov 2026 14:00 for 30m by video — once you agree on a time (your time, EST)",
+				"snooze 2027-02-23 — to try again in three months", "decline — if they said no", "pause — to stop everything for Jordan"}},
+		{Notice{Kind: NoticeQuestion, Contact: jordan, Text: "What would you like to cover?"},
+			"Jordan Lee asked you a question",
+			"rapport writes nothing more to Jordan until you answer. Answer their question yourself; once you agree on a time, tell rapport.",
+			"“What would you like to cover?”", nil},
+		{Notice{Kind: NoticeAutoReply, Contact: jordan, Until: at(12, 1, 0, 0), Followup: at(12, 2, 9, 30)},
+			"Jordan Lee is away until Tue 1 Dec",
+			"rapport keeps the follow-up and sends it after they are back: Wed 2 Dec, 9:30am EST (6:30am PST for Jordan).", "", nil},
+		{Notice{Kind: NoticeSnooze, Contact: jordan, Until: time.Date(2027, 3, 1, 0, 0, 0, 0, ny)},
+			"Jordan Lee asked you to try again in March",
+			"rapport writes nothing to Jordan until Mon 1 Mar 2027, then sends one short follow-up.", "",
+			[]string{"snooze 2027-03-01 — to keep that date (or write another)", "resume — to write now", "decline — to stop for good"}},
+		{Notice{Kind: NoticeReferral, Contact: jordan, Referred: []string{"Brad Smith <brad@example.com>", "Ana Ruiz"}},
+			"Jordan Lee suggested someone to talk to",
+			"rapport added Brad Smith <brad@example.com> as suggested, referred by Jordan; nothing is sent to them until you approve.", "",
+			[]string{"approve brad@example.com — to let rapport write to Brad",
+				"add Ana Ruiz <their@address.example> referred by jordan.lee@example.org — with their address"}},
+		{Notice{Kind: NoticeMeetingSoon, Contact: jordan, Meeting: at(11, 24, 14, 0)},
+			"Your conversation with Jordan Lee is coming up: Tue 24 Nov, 2pm EST (11am PST for Jordan)", "", "", nil},
+		{Notice{Kind: NoticeBounce, Contact: jordan, Reason: "550 5.1.1 user unknown"},
+			"Mail to Jordan Lee bounced",
+			"The server said: 550 5.1.1 user unknown. rapport will not write to jordan.lee@example.org again. Check the address; if you find another, reply with it as below.", "",
+			[]string{"add Jordan Lee <new-address@example.com> — with the right address"}},
+	} {
+		t.Run(string(tt.n.Kind), func(t *testing.T) {
+			got := Notification(tt.n, now.UTC(), ny)
+			if got.Title != tt.title || (tt.next != "" && got.NextStep != tt.next) || got.Text != tt.words {
+				t.Errorf("got title %q\nnext %q\nwords %q", got.Title, got.NextStep, got.Text)
+			}
+			if tt.commands != nil && got.Commands != strings.Join(tt.commands, "\n") {
+				t.Errorf("commands\n%s", got.Commands)
+			}
+		})
+	}
+	// The contact's words are short.
+	long := Notification(Notice{Kind: NoticeReply, Contact: jordan, Text: strings.Repeat("word ", 200)}, now, ny)
+	if n := len([]rune(long.Text)); n > wordsLen+3 || !strings.HasSuffix(long.Text, "…”") {
+		t.Errorf("%d characters quoted: %q", n, long.Text)
+	}
+}
+
+// Every command a digest or notification suggests is one the parser
+// accepts, as the owner would write it (without the quotes).
+func TestSuggestedCommandsParse(t *testing.T) {
+	f, cs := sample()
+	d := build(t, f.s)
+	r, err := d.Render()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(d.Commands) < 5 {
+		t.Fatalf("the digest suggests only %v", d.Commands)
+	}
+	for _, c := range d.Commands {
+		cmds, errs := commands.Parse(c.Command, "Re: "+r.Subject, commands.Context{Now: now, Loc: ny})
+		if len(errs) > 0 || len(cmds) != 1 {
+			t.Errorf("digest suggests %q: %v", c.Command, errs)
+		}
+	}
+	jordan := *cs["jordan"]
+	for _, n := range notices(jordan) {
+		got := Notification(n, now, ny)
+		if got.Title == "" || got.NextStep == "" {
+			t.Errorf("%s: %+v", n.Kind, got)
+		}
+		for _, l := range strings.Split(got.Commands, "\n") {
+			if l == "" {
+				continue
+			}
+			c, _, ok := strings.Cut(l, " — ")
+			if !ok {
+				t.Errorf("%s: example %q says not what it does", n.Kind, l)
+			}
+			cmds, errs := commands.Parse(c, "Re: [rapport] "+got.Title, commands.Context{Now: now, Loc: ny, DefaultContact: jordan.Email})
+			if len(errs) > 0 || len(cmds) != 1 {
+				t.Errorf("%s suggests %q: %v", n.Kind, c, errs)
+			}
+		}
+	}
+}
+
+func TestNotificationRendered(t *testing.T) {
+	_, cs := sample()
+	jordan := *cs["jordan"]
+	r := renderNotice(t, Notice{Kind: NoticeReply, Contact: jordan, Text: "Happy to chat. Tuesday at 2pm works for me."}, jordan)
+	want := "[rapport] Jordan Lee replied\n" +
+		"Contact: Jordan Lee <jordan.lee@example.org>, Acme Analytics (status: replied)\n\n" +
+		"What they wrote:\n> “Happy to chat. Tuesday at 2pm works for me.”\n\n" +
+		"Next: rapport writes nothing more to Jordan (the follow-ups are off). Answer them yourself, and tell rapport the time once you agree on one.\n\n" +
+		"To tell rapport, reply with one command on the first line (without the quotes):\n" +
+		"  Reply \"meeting Tue 24 Nov 2026 14:00 for 30m by video\" once you agree on a time (your time, EST)\n" +
+		"  Reply \"snooze 2027-02-23\" to try again in three months\n" +
+		"  Reply \"decline\" if they said no\n" +
+		"  Reply \"pause\" to stop everything for Jordan"
+	if strings.TrimRight(r.Text, "\n") != want {
+		t.Errorf("notification text:\n%s\nwant:\n%s", r.Text, want)
+	}
+	if r.Subject != "[rapport] Jordan Lee replied" {
+		t.Errorf("subject %q", r.Subject)
+	}
+	for _, s := range []string{"<blockquote", "“Happy to chat. Tuesday at 2pm works for me.”", `Reply <code`, `&#34;pause&#34;`} {
+		if !strings.Contains(r.HTML, s) && !strings.Contains(r.HTML, strings.ReplaceAll(s, "&#34;", `"`)) {
+			t.Errorf("notification HTML lacks %q:\n%s", s, r.HTML)
+		}
+	}
+}
+
+func TestScheduleNext(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		now  time.Time
+		day  time.Weekday
+		hhmm string
+		want time.Time
+	}{
+		{"later this week", at(11, 20, 9, 0), time.Monday, "08:00", at(11, 23, 8, 0)},
+		{"later today", at(11, 23, 7, 59), time.Monday, "08:00", at(11, 23, 8, 0)},
+		{"exactly now: strictly after", at(11, 23, 8, 0), time.Monday, "08:00", at(11, 30, 8, 0)},
+		{"just after", at(11, 23, 8, 0).Add(time.Nanosecond), time.Monday, "08:00", at(11, 30, 8, 0)},
+		{"other day", at(11, 23, 8, 0), time.Sunday, "18:30", at(11, 29, 18, 30)},
+		{"now in another zone", at(11, 23, 7, 0).UTC(), time.Monday, "08:00", at(11, 23, 8, 0)},
+		{"across spring-forward gap", time.Date(2026, 3, 7, 12, 0, 0, 0, ny), time.Sunday, "02:30", time.Date(2026, 3, 8, 3, 30, 0, 0, ny)},
+		{"across fall-back", time.Date(2026, 10, 31, 12, 0, 0, 0, ny), time.Sunday, "08:00", time.Date(2026, 11, 1, 8, 0, 0, 0, ny)},
+		{"year end", time.Date(2026, 12, 29, 9, 0, 0, 0, ny), time.Monday, "08:00", time.Date(2027, 1, 4, 8, 0, 0, 0, ny)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := NextRun(tt.now, ny, tt.day, tt.hhmm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Equal(tt.want) || got.Location() != ny {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+	// Repeated, it steps a week at a time, always strictly later, through
+	// both DST changes.
+	s, err := ParseSchedule("mon", "08:00", ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := now
+	for i := 0; i < 60; i++ {
+		next := s.Next(cur)
+		if !next.After(cur) || next.Weekday() != time.Monday || next.Hour() != 8 || next.Minute() != 0 {
+			t.Fatalf("after %s came %s", cur, next)
+		}
+		if i > 0 && next.Sub(cur) > 7*24*time.Hour+time.Hour {
+			t.Fatalf("skipped a week: %s after %s", next, cur)
+		}
+		if !s.Slot(next).Equal(next) || (i > 0 && !s.Slot(next.Add(-time.Second)).Equal(cur)) {
+			t.Fatalf("Slot around %s: %s, %s", next, s.Slot(next), s.Slot(next.Add(-time.Second)))
+		}
+		cur = next
+	}
+	for _, bad := range []string{"", "8", "25:00", "08:60", "8am"} {
+		if _, err := NextRun(now, ny, time.Monday, bad); err == nil {
+			t.Errorf("NextRun accepted %q", bad)
+		}
+	}
+	if _, err := NextRun(now, ny, time.Weekday(7), "08:00"); err == nil {
+		t.Error("NextRun accepted weekday 7")
+	}
+	if _, err := ParseSchedule("someday", "08:00", ny); err == nil {
+		t.Error("ParseSchedule accepted someday")
+	}
+}
+
+// Due: at digest time the week's digest is due; a daemon that comes back
+// later that week sends it once (the caller stores the key); one that was
+// down for weeks sends only the latest; close to the next digest, the
+// missed one is left for it.
+func TestScheduleDue(t *testing.T) {
+	s, err := ParseSchedule("monday", "08:00", ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		now  time.Time
+		slot time.Time
+		key  string
+		due  bool
+	}{
+		{"at digest time", at(11, 23, 8, 0), at(11, 23, 8, 0), "2026-W48", true},
+		{"a minute before: last week's is over", at(11, 23, 7, 59), at(11, 16, 8, 0), "2026-W47", false},
+		{"back on Wednesday: catch up", at(11, 25, 15, 0), at(11, 23, 8, 0), "2026-W48", true},
+		{"back on Saturday evening: still this week", at(11, 28, 20, 0), at(11, 23, 8, 0), "2026-W48", true},
+		{"back on Sunday 09:00: the next is within a day", at(11, 29, 9, 0), at(11, 23, 8, 0), "2026-W48", false},
+		{"down three weeks: only the latest", at(12, 15, 10, 0), at(12, 14, 8, 0), "2026-W51", true},
+		{"new year: the ISO week of the slot", time.Date(2027, 1, 1, 9, 0, 0, 0, ny), time.Date(2026, 12, 28, 8, 0, 0, 0, ny), "2026-W53", true},
+		{"in UTC, the owner's zone decides", at(11, 23, 7, 30).UTC(), at(11, 16, 8, 0), "2026-W47", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			slot, key, due := s.Due(tt.now)
+			if !slot.Equal(tt.slot) || key != tt.key || due != tt.due {
+				t.Errorf("Due(%s) = %s %s %v, want %s %s %v", tt.now, slot, key, due, tt.slot, tt.key, tt.due)
+			}
+		})
+	}
+	// A week walked hour by hour with the daemon sending whenever Due says
+	// so and storing the key: exactly one digest, at 08:00 on Monday.
+	sent := map[string]time.Time{}
+	for tm := at(11, 16, 0, 0); tm.Before(at(12, 14, 0, 0)); tm = tm.Add(time.Hour) {
+		if _, key, due := s.Due(tm); due {
+			if _, ok := sent[key]; !ok {
+				sent[key] = tm
+			}
+		}
+	}
+	if len(sent) != 4 {
+		t.Errorf("%d digests in four weeks: %v", len(sent), sent)
+	}
+	for k, tm := range sent {
+		if tm.Weekday() != time.Monday || tm.Hour() != 8 {
+			t.Errorf("digest %s at %s", k, tm)
+		}
+	}
+	// The DST gap: a 02:30 digest on the spring-forward Sunday is due at 03:30.
+	g, _ := ParseSchedule("sun", "02:30", ny)
+	if slot, _, due := g.Due(time.Date(2026, 3, 8, 3, 30, 0, 0, ny)); !due || !slot.Equal(time.Date(2026, 3, 8, 3, 30, 0, 0, ny)) {
+		t.Errorf("DST gap: slot %s due %v", slot, due)
+	}
+}
+
+func TestWeekKey(t *testing.T) {
+	for _, tt := range []struct {
+		t    time.Time
+		loc  *time.Location
+		want string
+	}{
+		{now, ny, "2026-W48"},
+		{time.Date(2026, 12, 31, 12, 0, 0, 0, ny), ny, "2026-W53"},
+		{time.Date(2027, 1, 3, 12, 0, 0, 0, ny), ny, "2026-W53"},
+		{time.Date(2027, 1, 4, 0, 0, 0, 0, ny), ny, "2027-W01"},
+		{time.Date(2025, 12, 29, 0, 0, 0, 0, ny), ny, "2026-W01"},
+		// Sunday 23:30 in New York is Monday in UTC: the owner's zone decides.
+		{time.Date(2026, 11, 29, 23, 30, 0, 0, ny), ny, "2026-W48"},
+		{time.Date(2026, 11, 29, 23, 30, 0, 0, ny), time.UTC, "2026-W49"},
+		{time.Date(2026, 11, 29, 23, 30, 0, 0, ny), nil, "2026-W49"},
+	} {
+		if got := WeekKey(tt.t, tt.loc); got != tt.want {
+			t.Errorf("WeekKey(%s, %v) = %s, want %s", tt.t, tt.loc, got, tt.want)
+		}
+	}
+}
+
+func TestZones(t *testing.T) {
+	f := newFmter(now, ny)
+	c := &model.Contact{Name: "Ama Owusu", Timezone: "Africa/Accra"}
+	if got := f.atFor(at(11, 24, 22, 0), c, ""); got != "Tue 24 Nov, 10pm EST (Wed 3am GMT for Ama)" {
+		t.Errorf("atFor: %q", got)
+	}
+	if got := f.atFor(at(11, 24, 22, 0), &model.Contact{Name: "Ben", Timezone: "America/Toronto"}, ""); got != "Tue 24 Nov, 10pm EST" {
+		t.Errorf("same offset: %q", got)
+	}
+	if got := f.atFor(at(11, 24, 9, 0), &model.Contact{Name: "Bad", Timezone: "Mars/Olympus"}, ""); got != "Tue 24 Nov, 9am EST" {
+		t.Errorf("unknown zone: %q", got)
+	}
+	dubai := mustLoad("Asia/Dubai")
+	if got := zoneName(time.Date(2026, 11, 24, 9, 0, 0, 0, dubai)); got != "UTC+4" && got != "GST" {
+		t.Errorf("zone without a letter abbreviation: %q", got)
+	}
+	kolkata := time.FixedZone("+0530", 5*3600+1800)
+	if got := zoneName(time.Date(2026, 11, 24, 9, 0, 0, 0, kolkata)); got != "UTC+5:30" {
+		t.Errorf("half-hour zone: %q", got)
+	}
+	// A notification made in UTC says the owner's zone.
+	n := Notification(Notice{Kind: NoticeMeetingSoon, Contact: model.Contact{Name: "Jordan Lee"}, Meeting: at(11, 24, 14, 0).UTC()}, now.UTC(), ny)
+	if !strings.HasSuffix(n.Title, "Tue 24 Nov, 2pm EST") {
+		t.Errorf("title %q", n.Title)
+	}
+}
+
+// The HTML is for mail clients: no script, no external resources, no
+// images, contact data escaped, fluid (no fixed width), multipart with the
+// text.
+func TestHTMLEmailSafe(t *testing.T) {
+	f, cs := sample()
+	cs["jordan"].Name = `Jordan <script>alert("x")</script> Lee`
+	cs["jordan"].Company = `<img src="https://evil.example/p.gif">`
+	d := build(t, f.s)
 	r, err := d.Render()
 	if err != nil {
 		t.Fatal(err)
 	}
 	low := strings.ToLower(r.HTML)
-	for _, bad := range []string{"<script", "<img", "<svg", "<link", "<style", "url(", "javascript:", "@import", "<iframe", "<object", "<form"} {
+	for _, bad := range []string{"<script", "<img", "<svg", "<link", "url(", "javascript:", "@import", "<iframe", "<object", "<form", "<video", "<audio"} {
 		if strings.Contains(low, bad) {
 			t.Errorf("HTML contains %q", bad)
 		}
@@ -550,59 +777,46 @@ func TestHTMLEmailSafe(t *testing.T) {
 	// Without hostile data, the only link is the meeting link.
 	r = render(t)
 	low = strings.ToLower(r.HTML)
-	if strings.Count(low, "http") != 1 || strings.Contains(low, "src=") {
-		t.Errorf("HTML has %d http references, want only the meeting link", strings.Count(low, "http"))
+	if n := strings.Count(low, "http"); n != 1 || strings.Contains(low, "src=") {
+		t.Errorf("HTML has %d http references, want only the meeting link", n)
 	}
-	// The bars are table cells with widths and a background colour.
-	if !strings.Contains(r.HTML, `<td width="100%" height="14" bgcolor="#2f6fb3" style="background-color:#2f6fb3;`) {
-		t.Error("no full-width main bar in the chart")
-	}
-	if !strings.Contains(r.Text, "queued       ####################    3") {
-		t.Errorf("text bar chart missing:\n%s", r.Text)
-	}
-}
-
-func TestMessage(t *testing.T) {
-	r := render(t)
-	m, err := r.Message(mail.Address{Name: "Alex Doe", Address: "alex@example.com"}, now, "rp.digest.2026-W48@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if _, err := m.WriteTo(&b); err != nil {
-		t.Fatal(err)
-	}
-	raw := b.String()
-	for _, want := range []string{
-		"From: \"Alex Doe\" <alex@example.com>", "To: \"Alex Doe\" <alex@example.com>",
-		"Subject: [rapport] Weekly digest: week of 23 November (6 to do)",
-		"Message-ID: <rp.digest.2026-W48@example.com>", "Auto-Submitted: auto-generated",
-		"X-Auto-Response-Suppress: OOF, AutoReply", "multipart/alternative", "text/plain", "text/html",
-	} {
-		if !strings.Contains(raw, want) {
-			t.Errorf("message lacks %q", want)
+	// Fluid: no fixed pixel width anywhere but the chart's 6-pixel bars.
+	for _, l := range strings.Split(r.HTML, "\n") {
+		for _, w := range []string{`width="600"`, `width:600px`, `width="640"`} {
+			if strings.Contains(l, w) {
+				t.Errorf("fixed width %s: %s", w, l)
+			}
 		}
 	}
-	if _, err := r.Message(mail.Address{Address: "alex@example.com"}, now, "a\r\nBcc: x@y"); err == nil {
-		t.Error("Message accepted a CRLF in the Message-ID")
+	if !strings.Contains(r.HTML, `max-width:640px`) || !strings.Contains(r.HTML, `name="viewport"`) || !strings.Contains(r.HTML, `color-scheme`) {
+		t.Error("the card is not fluid and dark-mode aware")
 	}
-	if _, err := r.Message(mail.Address{Address: "alex@example.com"}, time.Time{}, "id@x"); err == nil {
-		t.Error("Message accepted a zero date")
+	// The bars are table cells with widths and background colours.
+	if !strings.Contains(r.HTML, `<td width="100%" height="12" bgcolor="#2f6fb3"`) {
+		t.Error("no full-width pipeline bar")
+	}
+	if !strings.Contains(r.HTML, `bgcolor="#1f9d73"`) || !strings.Contains(r.HTML, `bgcolor="#c77d12"`) {
+		t.Error("no trend bars")
 	}
 }
 
-// FuzzRender: any contact data renders, and none of it becomes markup.
+// FuzzRender: any contact data renders, none of it becomes markup, and no
+// line of the text starts with it.
 // Seeds are in testdata/fuzz/FuzzRender.
 func FuzzRender(f *testing.F) {
 	f.Add("Jordan Lee", "Acme", "Happy to chat.", "no company")
 	f.Fuzz(func(t *testing.T, name, company, text, reason string) {
-		s := fixture()
-		for i := range s.Contacts {
-			s.Contacts[i].Name, s.Contacts[i].Company, s.Contacts[i].StatusReason = name, company, reason
+		fx, cs := sample()
+		for _, c := range cs {
+			c.Name, c.Company, c.StatusReason, c.Connection = name, company, reason, text
 		}
-		s.Replies[0].Text = text
-		s.Drafts[1].Subject = text
-		d, err := Build(s, params)
+		for i := range fx.s.Waiting {
+			fx.s.Waiting[i].Detail = fmt.Sprintf("replied: %q", text)
+		}
+		for i := range fx.s.Drafts {
+			fx.s.Drafts[i].Subject = text
+		}
+		d, err := Build(fx.s, params)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -611,14 +825,21 @@ func FuzzRender(f *testing.F) {
 			t.Fatal(err)
 		}
 		low := strings.ToLower(r.HTML)
-		for _, bad := range []string{"<script", "<img", "<svg", "<iframe", "<style", "<link"} {
-			if strings.Count(low, bad) != 0 {
+		for _, bad := range []string{"<script", "<img", "<svg", "<iframe", "<link"} {
+			if strings.Contains(low, bad) {
 				t.Fatalf("HTML has %q", bad)
 			}
 		}
-		if r.Text == "" || !strings.Contains(r.Text, "YOUR PIPELINE") {
-			t.Fatal("text lost its pipeline")
+		if !strings.Contains(r.Text, "PROGRESS") || !strings.HasPrefix(r.Text, "[rapport] ") {
+			t.Fatal("text lost its frame")
 		}
-		_ = Notification(Notice{Kind: NoticeReferral, Contact: s.Contacts[0], Text: text, Referred: []string{name}}, now, ny)
+		cmds, _ := commands.Parse(r.Text, "Re: "+r.Subject, commands.Context{Now: now, Loc: ny, DefaultContact: "jordan.lee@example.org"})
+		if len(cmds) > 0 {
+			t.Fatalf("the digest text holds a command: %q", cmds[0].Raw)
+		}
+		n := Notification(Notice{Kind: NoticeReferral, Contact: *cs["jordan"], Text: text, Referred: []string{name}}, now, ny)
+		if strings.ContainsAny(n.Text, "\n\r") {
+			t.Fatalf("the contact's words keep a line break: %q", n.Text)
+		}
 	})
 }

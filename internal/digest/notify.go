@@ -16,6 +16,7 @@ type NoticeKind string
 // suggested commands need no address.
 const (
 	NoticeReply       NoticeKind = "reply"        // a person answered
+	NoticeQuestion    NoticeKind = "question"     // ...asking something before agreeing
 	NoticeProposal    NoticeKind = "proposal"     // ...proposing meeting times
 	NoticeAutoReply   NoticeKind = "auto_reply"   // out of office; Until is the return date
 	NoticeBounce      NoticeKind = "bounce"       // the address does not work
@@ -33,7 +34,8 @@ const (
 type Notice struct {
 	Kind    NoticeKind
 	Contact model.Contact
-	// Text is what the contact wrote (new text only).
+	// Text is what the contact wrote (new text only); the notification
+	// quotes the start of it.
 	Text string
 	// Proposed are the times the contact proposed, in order.
 	Proposed []time.Time
@@ -41,139 +43,188 @@ type Notice struct {
 	Until time.Time
 	// Meeting is the meeting time (meeting_soon, met).
 	Meeting time.Time
-	// Referred are the people the contact suggested ("Brad Smith <brad@x.com>").
+	// Followup is when the follow-up is now planned (auto_reply: after
+	// the return date); zero when none is, or it is not known.
+	Followup time.Time
+	// Referred are the people the contact suggested ("Brad Smith
+	// <brad@x.com>", or a name alone).
 	Referred []string
 	// Reason says what is missing or what went wrong (needs_info, bounce).
 	Reason string
 }
 
-// Notification returns the notification data for n at now, in the owner's
-// zone: a title, the contact's text, the suggested next step, and a line of
-// commands the owner can reply with.
+// wordsLen is how much of the contact's words a notification quotes.
+const wordsLen = 300
+
+// Notification returns the notification for n at now, in the owner's
+// zone: a title saying what happened, the contact's words (short, quoted),
+// what rapport does next, and the commands that apply, one per line as
+// "COMMAND — what it does" (the templates show each in double quotes, so
+// a reply that quotes the notification never reads as a command).
 func Notification(n Notice, now time.Time, loc *time.Location) compose.Notification {
-	if loc == nil {
-		loc = time.UTC
+	f := newFmter(now, loc)
+	c := &n.Contact
+	name := displayName(c)
+	first := firstName(name)
+	out := compose.Notification{}
+	if t := oneLine(n.Text); t != "" {
+		out.Text = "“" + clip(t, wordsLen) + "”"
 	}
-	now = now.In(loc)
-	b := &builder{now: now, loc: loc}
-	name := strings.TrimSpace(n.Contact.Name)
-	if name == "" {
-		name = n.Contact.Email
+	var cmds []string
+	cmd := func(command, purpose string) { cmds = append(cmds, command+" — "+purpose) }
+	later := commandDate(midnight(f.now).AddDate(0, 3, 0))
+	meetingCmd := func(purpose string) {
+		t := suggestedSlot(f.now)
+		cmd("meeting "+commandTime(t)+" for 30m by video", purpose+" (your time, "+zoneName(t)+")")
 	}
-	out := compose.Notification{Text: strings.TrimSpace(n.Text)}
-	cmds := func(c ...string) { out.Commands = strings.Join(c, " | ") }
-	later := commandDate(midnight(now).AddDate(0, 3, 0))
 
 	switch n.Kind {
 	case NoticeProposal:
-		out.Title = name + " proposed a time"
+		if len(n.Proposed) == 1 {
+			out.Title = name + " proposed a time"
+		} else {
+			out.Title = name + " proposed times"
+		}
 		if len(n.Proposed) == 0 {
-			out.NextStep = "pick a time and reply with it"
-			cmds("meeting "+commandTime(suggestedSlot(now)), "decline", "pause")
+			out.NextStep = "rapport sends nothing to " + first + " while you decide; pick a time and tell rapport."
+			meetingCmd("to set the time")
+			cmd("decline", "if it will not happen")
 			break
 		}
 		var opts []string
 		for i, t := range n.Proposed {
-			opts = append(opts, fmt.Sprintf("%d) %s", i+1, b.when(t)))
-		}
-		out.NextStep = "confirm one of: " + strings.Join(opts, "; ")
-		c := []string{"confirm"}
-		if len(n.Proposed) > 1 {
-			c = append(c, "confirm 2")
-		}
-		cmds(append(c, "meeting "+commandTime(n.Proposed[0].In(loc)), "snooze "+later)...)
-	case NoticeReply:
-		out.Title = name + " replied"
-		out.NextStep = "answer " + firstName(name) + "; when you agree on a time, tell rapport"
-		cmds("meeting "+commandTime(suggestedSlot(now))+" for 30m by video", "snooze "+later, "decline", "pause")
-	case NoticeAutoReply:
-		out.Title = name + " is away"
-		if !n.Until.IsZero() {
-			out.Title += " until " + b.day(n.Until)
-			out.NextStep = "nothing: the follow-up waits until after " + b.day(n.Until)
-		} else {
-			out.NextStep = "nothing: the follow-up goes out as planned"
-		}
-		cmds("snooze "+later, "pause")
-	case NoticeBounce:
-		out.Title = "Mail to " + name + " bounced"
-		out.NextStep = "check the address; nothing more is sent to " + n.Contact.Email
-		if n.Reason != "" {
-			out.NextStep = oneLine(n.Reason) + "; " + out.NextStep
-		}
-		cmds("add " + name + " <new-address@example.com>")
-	case NoticeOptOut:
-		out.Title = name + " asked not to be contacted"
-		out.NextStep = "nothing: rapport will never write to " + n.Contact.Email + " again"
-	case NoticeDecline:
-		out.Title = name + " declined"
-		out.NextStep = "a short thank-you for answering keeps the door open"
-		cmds("snooze "+later, "resume")
-	case NoticeSnooze:
-		out.Title = name + " asked you to try later"
-		if !n.Until.IsZero() {
-			out.Title = name + " asked you to try again in " + n.Until.In(loc).Format("January")
-			out.NextStep = "rapport writes again on " + b.day(n.Until)
-			cmds("snooze "+commandDate(n.Until.In(loc)), "resume", "decline")
-		} else {
-			out.NextStep = "say when to try again"
-			cmds("snooze "+later, "decline")
-		}
-	case NoticeReferral:
-		out.Title = name + " suggested someone to talk to"
-		out.NextStep = "add them; rapport will mention " + firstName(name) + " when it writes"
-		var adds []string
-		for _, r := range n.Referred {
-			if r = oneLine(r); r != "" {
-				adds = append(adds, "add "+r+" referred by "+n.Contact.Email)
+			when := f.atFor(t, c, "")
+			opts = append(opts, fmt.Sprintf("%d) %s", i+1, when))
+			switch {
+			case len(n.Proposed) == 1:
+				cmd("confirm", "for "+when)
+			case i < 5:
+				cmd(fmt.Sprintf("confirm %d", i+1), "for "+when)
 			}
 		}
-		if len(adds) == 0 {
-			adds = []string{"add Name <their@address.com> referred by " + n.Contact.Email}
+		out.NextStep = "rapport sends nothing to " + first + " until you choose one: " + strings.Join(opts, "; ") + "."
+		meetingCmd("for another time")
+		cmd("decline", "if it will not happen")
+	case NoticeReply, NoticeQuestion:
+		out.Title = name + " replied"
+		out.NextStep = "rapport writes nothing more to " + first + " (the follow-ups are off). Answer them yourself, and tell rapport the time once you agree on one."
+		if n.Kind == NoticeQuestion {
+			out.Title = name + " asked you a question"
+			out.NextStep = "rapport writes nothing more to " + first + " until you answer. Answer their question yourself; once you agree on a time, tell rapport."
 		}
-		cmds(adds...)
+		meetingCmd("once you agree on a time")
+		cmd("snooze "+later, "to try again in three months")
+		cmd("decline", "if they said no")
+		cmd("pause", "to stop everything for "+first)
+	case NoticeAutoReply:
+		out.Title = name + " sent an automatic reply"
+		if !n.Until.IsZero() {
+			out.Title = name + " is away until " + f.day(n.Until)
+		}
+		switch {
+		case !n.Followup.IsZero():
+			out.NextStep = "rapport keeps the follow-up and sends it after they are back: " + f.atFor(n.Followup, c, "") + "."
+		case !n.Until.IsZero():
+			out.NextStep = "rapport keeps the follow-up and waits until after " + f.day(n.Until) + " to send it."
+		default:
+			out.NextStep = "nothing changes: the follow-up goes out as planned."
+		}
+		cmd("snooze "+later, "to wait longer")
+		cmd("pause", "to stop everything for "+first)
+	case NoticeBounce:
+		out.Title = "Mail to " + name + " bounced"
+		out.NextStep = "rapport will not write to " + c.Email + " again."
+		if r := oneLine(n.Reason); r != "" {
+			out.NextStep = "The server said: " + clip(r, 200) + ". " + out.NextStep
+		}
+		out.NextStep += " Check the address; if you find another, reply with it as below."
+		cmd("add "+name+" <new-address@example.com>", "with the right address")
+	case NoticeOptOut:
+		out.Title = name + " asked not to be contacted"
+		out.NextStep = "rapport will never write to " + c.Email + " again; nothing for you to do."
+	case NoticeDecline:
+		out.Title = name + " declined"
+		out.NextStep = "rapport writes nothing more to " + first + ". A short thank-you for answering keeps the door open."
+		cmd("snooze "+later, "to try once more in three months")
+	case NoticeSnooze:
+		if !n.Until.IsZero() {
+			out.Title = name + " asked you to try again in " + n.Until.In(f.loc).Format("January")
+			out.NextStep = "rapport writes nothing to " + first + " until " + f.day(n.Until) + ", then sends one short follow-up."
+			cmd("snooze "+commandDate(n.Until.In(f.loc)), "to keep that date (or write another)")
+		} else {
+			out.Title = name + " asked you to try again later"
+			out.NextStep = "rapport writes nothing more to " + first + " until you say when to try again."
+			cmd("snooze "+later, "to try again then")
+		}
+		cmd("resume", "to write now")
+		cmd("decline", "to stop for good")
+	case NoticeReferral:
+		out.Title = name + " suggested someone to talk to"
+		var with, without []string
+		for _, r := range n.Referred {
+			r = oneLine(r)
+			if r == "" {
+				continue
+			}
+			if addr := referredAddress(r); addr != "" {
+				with = append(with, r)
+				cmd("approve "+addr, "to let rapport write to "+firstName(strings.TrimSpace(strings.TrimSuffix(r, "<"+addr+">"))))
+			} else {
+				without = append(without, r)
+				cmd("add "+r+" <their@address.example> referred by "+c.Email, "with their address")
+			}
+		}
+		switch {
+		case len(with) > 0:
+			out.NextStep = "rapport added " + joinAnd(with) + " as suggested, referred by " + first + "; nothing is sent to them until you approve."
+		case len(without) > 0:
+			out.NextStep = "rapport needs an address for " + joinAnd(without) + "; reply with it as below and rapport mentions " + first + " when it writes."
+		default:
+			out.NextStep = "reply with their name and address as below, and rapport mentions " + first + " when it writes."
+			cmd("add Name <their@address.example> referred by "+c.Email, "with their name and address")
+		}
 	case NoticeMeetingSoon:
 		out.Title = "Your conversation with " + name + " is coming up"
 		if !n.Meeting.IsZero() {
-			out.Title += ": " + b.when(n.Meeting)
+			out.Title += ": " + f.atFor(n.Meeting, c, "")
 		}
-		out.NextStep = "prepare three to five questions; afterwards reply \"met\" and \"notes: ...\""
-		cmds("met", "notes: ...", "meeting "+commandTime(suggestedSlot(now)))
+		out.NextStep = "prepare three to five questions. After the meeting, rapport puts a thank-you draft in your Drafts folder."
+		cmd("met", "after you have talked")
+		cmd("notes: what you learned", "to record what you learned")
+		meetingCmd("if the time changes")
 	case NoticeMet:
 		out.Title = "How did it go with " + name + "?"
-		out.NextStep = "send the thank-you draft in your Drafts folder within a day, and keep notes"
-		cmds("thanked", "notes: ...")
+		out.NextStep = "a thank-you draft is in your Drafts folder: send it within a day. Once it is in your Sent folder, rapport records the thank-you for " + first + "."
+		cmd("notes: what you learned", "to record what you learned")
+		cmd("thanked", "if you thanked "+first+" outside your mailbox")
 	case NoticeNeedsInfo:
 		out.Title = name + " needs more information"
-		out.NextStep = "nothing is sent until it is fixed"
-		if n.Reason != "" {
-			out.NextStep = oneLine(n.Reason) + "; " + out.NextStep
+		out.NextStep = "nothing is sent to " + first + " until it is filled in."
+		if r := oneLine(n.Reason); r != "" {
+			out.NextStep = "Missing: " + clip(r, 200) + ". " + strings.ToUpper(out.NextStep[:1]) + out.NextStep[1:]
 		}
-		cmds("pause")
+		cmd("pause", "to leave "+first+" out for now")
 	case NoticeNoResponse:
 		out.Title = "No answer from " + name
-		out.NextStep = "nothing: silence is a polite no; rapport stops writing"
-		cmds("snooze "+later, "resume")
+		out.NextStep = "rapport stops writing to " + first + "; silence after a follow-up is a polite no."
+		cmd("snooze "+later, "to try once more in three months")
 	default:
-		out.Title = name + ": " + string(n.Kind)
+		out.Title = name + ": " + strings.ReplaceAll(string(n.Kind), "_", " ")
 	}
+	out.Commands = strings.Join(cmds, "\n")
 	return out
 }
 
-// suggestedSlot is an example time for a meeting command: the next
-// Tuesday at 2pm.
-func suggestedSlot(now time.Time) time.Time {
-	d := midnight(now).AddDate(0, 0, 1)
-	for d.Weekday() != time.Tuesday {
-		d = d.AddDate(0, 0, 1)
+// referredAddress is the address in "Brad Smith <brad@x.com>" or a bare
+// address; "" when there is none.
+func referredAddress(s string) string {
+	if i, j := strings.LastIndexByte(s, '<'), strings.LastIndexByte(s, '>'); i >= 0 && j > i {
+		if a := strings.TrimSpace(s[i+1 : j]); strings.Contains(a, "@") && !strings.ContainsAny(a, " <>") {
+			return a
+		}
 	}
-	y, m, dd := d.Date()
-	return time.Date(y, m, dd, 14, 0, 0, 0, now.Location())
-}
-
-func firstName(name string) string {
-	if f := strings.Fields(name); len(f) > 0 && !strings.Contains(f[0], "@") {
-		return f[0]
+	if strings.Contains(s, "@") && !strings.ContainsAny(s, " <>") {
+		return s
 	}
-	return "them"
+	return ""
 }

@@ -1,165 +1,188 @@
 package digest
 
 import (
-	"bytes"
-	"embed"
 	"fmt"
-	htmltemplate "html/template"
-	"net/mail"
 	"strings"
 	"sync"
-	"text/template"
-	"time"
 
-	gomail "github.com/wneessen/go-mail"
-
-	"rapport/internal/model"
+	"rapport/internal/compose"
 )
 
-// The digest has richer data than compose.Digest (drafts, contacts needing
-// information, the week-on-week pipeline, a bar chart), so it carries its
-// own templates. Compose still serves the shared templates/digest.*.tmpl.
-//
-//go:embed tmpl/*.tmpl
-var tmplFS embed.FS
+// The digest renders through the shared templates (templates/digest.*,
+// KindDigest), so a `templates:` override directory changes it like any
+// other kind; Params.Templates is that set (nil: the embedded defaults).
 
-// Rendered is the digest as mail text.
-type Rendered struct {
-	Subject string
-	Text    string
-	HTML    string
-}
+var defaults = sync.OnceValues(func() (*compose.Templates, error) { return compose.Load("") })
 
-const barWidth = 20 // characters of the plain-text bar chart
-
-var funcs = map[string]any{
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	},
-	"pad": func(n int, s string) string {
-		if len(s) >= n {
-			return s
-		}
-		return s + strings.Repeat(" ", n-len(s))
-	},
-	"textbar": func(pct int) string {
-		n := (pct*barWidth + 50) / 100
-		if pct > 0 && n == 0 {
-			n = 1
-		}
-		return strings.Repeat("#", n) + strings.Repeat(".", barWidth-n)
-	},
-	"signed": func(n int) string {
-		if n > 0 {
-			return fmt.Sprintf("+%d", n)
-		}
-		return fmt.Sprint(n)
-	},
-	"label": func(s model.Status) string { return strings.ReplaceAll(string(s), "_", " ") },
-	"rest":  func(pct int) int { return 100 - pct },
-}
-
-type compiled struct {
-	text *template.Template
-	html *htmltemplate.Template
-}
-
-var load = sync.OnceValues(func() (*compiled, error) {
-	t, err := template.New("digest.txt.tmpl").Option("missingkey=error").Funcs(funcs).ParseFS(tmplFS, "tmpl/digest.txt.tmpl")
-	if err != nil {
-		return nil, fmt.Errorf("parse digest text template: %w", err)
+func (d *Digest) templates() (*compose.Templates, error) {
+	if d.p.Templates != nil {
+		return d.p.Templates, nil
 	}
-	h, err := htmltemplate.New("digest.html.tmpl").Option("missingkey=error").Funcs(funcs).ParseFS(tmplFS, "tmpl/digest.html.tmpl")
-	if err != nil {
-		return nil, fmt.Errorf("parse digest HTML template: %w", err)
-	}
-	return &compiled{t, h}, nil
-})
+	return defaults()
+}
 
-// Subject is the digest's subject line; the [rapport] tag makes a reply
-// to it command mail.
-func (d *Digest) Subject() string {
-	s := "[rapport] Weekly digest: " + d.Period
+// Data is the template data of the digest: the owner and .Digest.Week.
+func (d *Digest) Data() compose.Data {
+	return compose.Data{Me: d.p.Me, Digest: compose.Digest{Period: d.period(), Week: d.View()}}
+}
+
+// Render formats the digest: subject, plain text and HTML.
+func (d *Digest) Render() (*compose.Rendered, error) {
+	t, err := d.templates()
+	if err != nil {
+		return nil, err
+	}
+	r, err := t.Render(compose.KindDigest, d.Data())
+	if err != nil {
+		return nil, fmt.Errorf("render digest: %w", err)
+	}
+	return r, nil
+}
+
+// Message builds the digest mail to the owner (From and To p.Me, text with
+// an HTML alternative, Auto-Submitted) with the caller's Date and
+// Message-ID.
+func (d *Digest) Message(env compose.Envelope) (*compose.Message, error) {
+	t, err := d.templates()
+	if err != nil {
+		return nil, err
+	}
+	m, err := t.Build(compose.KindDigest, d.Data(), env)
+	if err != nil {
+		return nil, fmt.Errorf("build digest: %w", err)
+	}
+	return m, nil
+}
+
+func (d *Digest) period() string {
+	last := d.Horizon.AddDate(0, 0, -1)
+	switch {
+	case last.Year() != d.Now.Year():
+		return d.Now.Format("Monday 2 January 2006") + " to " + last.Format("Monday 2 January 2006")
+	case last.Month() != d.Now.Month():
+		return d.Now.Format("Monday 2 January") + " to " + last.Format("Monday 2 January")
+	}
+	return d.Now.Format("Monday 2") + " to " + last.Format("Monday 2 January")
+}
+
+// Headline is the digest in a few words, for the subject: "6 to do, 2
+// meetings".
+func (d *Digest) Headline() string {
+	var parts []string
 	if n := d.ToDo(); n > 0 {
-		s += fmt.Sprintf(" (%d to do)", n)
+		parts = append(parts, fmt.Sprintf("%d to do", n))
+	}
+	if n := len(d.Meetings); n > 0 {
+		parts = append(parts, plural(n, "meeting", "meetings"))
+	}
+	if len(parts) == 0 {
+		if d.NextCount+len(d.Followups) > 0 {
+			return plural(d.NextCount+len(d.Followups), "message going out", "messages going out")
+		}
+		return "nothing to do"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (d *Digest) summary() string {
+	var parts []string
+	if n := len(d.Waiting); n > 0 {
+		parts = append(parts, plural(n, "reply to answer", "replies to answer"))
+	}
+	if n := len(d.Meetings); n > 0 {
+		parts = append(parts, plural(n, "meeting", "meetings"))
+	}
+	if n := len(d.ThankYous); n > 0 {
+		parts = append(parts, plural(n, "thank-you to send", "thank-yous to send"))
+	}
+	if n := len(d.Referrals); n > 0 {
+		parts = append(parts, plural(n, "referral to approve", "referrals to approve"))
+	}
+	if n := len(d.Drafts); n > 0 {
+		parts = append(parts, plural(n, "draft to send", "drafts to send"))
+	}
+	if n := len(d.NeedsInfo); n > 0 {
+		parts = append(parts, plural(n, "contact to complete", "contacts to complete"))
+	}
+	out := "This week: "
+	if len(parts) == 0 {
+		out = "Nothing needs you this week"
+	} else {
+		out += joinAnd(parts)
+	}
+	if n := d.NextCount + len(d.Followups); n > 0 {
+		out += "; " + plural(n, "message goes out", "messages go out")
+	}
+	return out + "."
+}
+
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// section turns items into a template section, cut to maxItems with the
+// rest counted.
+func section(key, title, note string, items []Item, rest string) compose.DigestSection {
+	s := compose.DigestSection{Key: key, Title: title, Note: note}
+	for i, it := range items {
+		if i == maxItems {
+			s.More = fmt.Sprintf("And %d more%s.", len(items)-maxItems, rest)
+			break
+		}
+		s.Items = append(s.Items, it.DigestEntry)
 	}
 	return s
 }
 
-// Commands are example commands for the digest's footer, about the
-// digest's own contacts where it has some. A reply to the digest is about
-// no contact in particular, so each names its address.
-func (d *Digest) Commands() []string {
-	var out []string
-	if len(d.ThankYous) > 0 {
-		out = append(out, "thanked "+d.ThankYous[0].Email)
+// View is the digest as the templates see it (.Digest.Week).
+func (d *Digest) View() *compose.DigestWeek {
+	w := &compose.DigestWeek{
+		Title:    "Your week with rapport, " + d.f.longDay(d.Now),
+		Period:   d.period(),
+		Headline: d.Headline(),
+		Summary:  d.summary(),
+		Zone:     fmt.Sprintf("Times are in your zone, %s (%s).", d.f.loc, zoneName(d.Now)),
+		Commands: d.Commands,
 	}
-	if len(d.Replies) > 0 {
-		r := d.Replies[0].Email
-		next := d.Now.AddDate(0, 0, 1)
-		for next.Weekday() != time.Tuesday {
-			next = next.AddDate(0, 0, 1)
+	add := func(s compose.DigestSection) {
+		if len(s.Items) > 0 || s.More != "" {
+			w.Sections = append(w.Sections, s)
 		}
-		y, m, dd := next.Date()
-		out = append(out, "meeting "+commandTime(time.Date(y, m, dd, 14, 0, 0, 0, d.Now.Location()))+" with "+r,
-			"snooze "+r+" "+d.Now.AddDate(0, 3, 0).Format("January"))
 	}
-	if len(d.Meetings) > 0 {
-		out = append(out, "met "+d.Meetings[0].Email)
+	add(section("replies", "Replies waiting for you", "Oldest first. rapport writes nothing more to them until you answer.", d.Waiting,
+		" (rapport contacts list --status replied)"))
+	add(section("meetings", "Meetings this week", "", d.Meetings, ""))
+	add(section("thankyous", "Thank-yous due", "", d.ThankYous, " (rapport contacts list --status met)"))
+	add(section("referrals", "Referrals waiting for your yes", "", d.Referrals, " (rapport contacts list --status suggested)"))
+	add(section("drafts", "Drafts waiting in your Drafts folder", "", d.Drafts, ""))
+	fu := "Follow-ups this week"
+	add(section("followups", fu, "", d.Followups, ""))
+	next := section("next", "Going out next", "", d.Next, "")
+	switch {
+	case d.Later > 0 && d.NextCount > 0:
+		next.More = strings.TrimSpace(next.More + " " + fmt.Sprintf("And %s for the weeks after.", plural(d.Later, "more contact queued", "more contacts queued")))
+	case d.Later > 0:
+		next.More = fmt.Sprintf("Nothing this week; %s for later.", plural(d.Later, "contact is queued", "contacts are queued"))
 	}
-	if len(out) == 0 {
-		out = append(out, "pause maria@example.com", "add Brad Smith <brad@example.com> referred by Maria")
-	}
-	return append(out, "status")
-}
+	add(next)
+	add(section("needs_info", "Contacts needing information", "Nothing is sent to them until it is filled in.", d.NeedsInfo,
+		" (rapport contacts list --status needs_info)"))
 
-// Render formats the digest as plain text (with an ASCII bar chart) and
-// email-safe HTML (tables and inline styles, a bar chart of table cells).
-func (d *Digest) Render() (*Rendered, error) {
-	c, err := load()
-	if err != nil {
-		return nil, err
+	p := &compose.DigestProgress{Rows: d.Rows, Weeks: d.Trend}
+	if d.Reached == 0 {
+		p.Totals = append(p.Totals, "Nobody has been contacted yet.")
+	} else {
+		p.Totals = append(p.Totals,
+			fmt.Sprintf("Answer rate to date: %s (%d of %s reached have answered).", d.AnswerRate(), d.Answered, plural(d.Reached, "person", "people")),
+			fmt.Sprintf("Meetings per request to date: %s (%s for %s).", ratio(d.Held, d.Reached),
+				plural(d.Held, "meeting held", "meetings held"), plural(d.Reached, "request", "requests")))
 	}
-	var t, h bytes.Buffer
-	if err := c.text.Execute(&t, d); err != nil {
-		return nil, fmt.Errorf("render digest text: %w", err)
-	}
-	if err := c.html.Execute(&h, d); err != nil {
-		return nil, fmt.Errorf("render digest HTML: %w", err)
-	}
-	return &Rendered{Subject: d.Subject(), Text: t.String(), HTML: h.String()}, nil
-}
-
-// Message builds the mail to the owner: From and To the owner, the
-// caller's Date and Message-ID (without angle brackets), text with an
-// HTML alternative, and the headers compose puts on owner mail
-// (Auto-Submitted: auto-generated, X-Auto-Response-Suppress).
-func (r *Rendered) Message(owner mail.Address, date time.Time, messageID string) (*gomail.Msg, error) {
-	if strings.ContainsAny(owner.Name+owner.Address+messageID, "\r\n") {
-		return nil, fmt.Errorf("build digest: line break in address or message ID")
-	}
-	if date.IsZero() {
-		return nil, fmt.Errorf("build digest: no date")
-	}
-	if messageID == "" || strings.ContainsAny(messageID, "<> ") {
-		return nil, fmt.Errorf("build digest: bad message ID %q", messageID)
-	}
-	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	if err := m.FromFormat(owner.Name, owner.Address); err != nil {
-		return nil, fmt.Errorf("build digest: from: %w", err)
-	}
-	if err := m.AddToFormat(owner.Name, owner.Address); err != nil {
-		return nil, fmt.Errorf("build digest: to: %w", err)
-	}
-	m.Subject(r.Subject)
-	m.SetDateWithValue(date)
-	m.SetMessageIDWithValue(messageID)
-	m.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
-	m.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "OOF, AutoReply")
-	m.SetBodyString(gomail.TypeTextPlain, r.Text)
-	m.AddAlternativeString(gomail.TypeTextHTML, r.HTML)
-	return m, nil
+	w.Progress = p
+	return w
 }

@@ -1,34 +1,40 @@
 package digest
 
 import (
-	"bytes"
 	"context"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"rapport/internal/compose"
 )
 
-// chromium finds a headless-capable Chromium or Chrome.
-func chromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
+// artifacts is where the screenshot tests keep their pictures (and the
+// HTML and text they show): $RAPPORT_ARTIFACTS, else rapport-artifacts in
+// the temporary directory. The test prints it.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("RAPPORT_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "rapport-artifacts")
 	}
-	return ""
+	dir = filepath.Join(dir, "digest")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
-// TestScreenshot renders the digest HTML in a real browser engine and
-// checks the picture: the right size, not blank, the bar chart drawn in
-// its colour. Set RAPPORT_DIGEST_PNG to a path to keep a copy to look at.
-// Without Chromium it skips, except under CI=true, where it fails.
-func TestScreenshot(t *testing.T) {
-	bin := chromium()
+// browser returns Chromium, or skips; under CI=true a missing browser
+// fails the test.
+func browser(t *testing.T) string {
+	t.Helper()
+	bin := Browser()
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("chromium not found (apt-get install chromium)")
@@ -38,79 +44,130 @@ func TestScreenshot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser start-up is slow")
 	}
-	dir := t.TempDir()
-	page := filepath.Join(dir, "digest.html")
-	if err := os.WriteFile(page, []byte(render(t).HTML), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "digest.png")
-	const width, height = 800, 2000
+	return bin
+}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
-		"--screenshot="+out, "--window-size=800,2000", "file://"+page)
-	cmd.Env = append(os.Environ(), "HOME="+dir)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, msg)
-	}
-	raw, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
-	}
-	if keep := os.Getenv("RAPPORT_DIGEST_PNG"); keep != "" {
-		if err := os.WriteFile(keep, raw, 0o644); err != nil {
-			t.Errorf("keep a copy: %v", err)
+// screenshotDigest is the realistic digest, with a meeting link long
+// enough to push a careless layout wider than a phone.
+func screenshotDigest(t *testing.T) *compose.Rendered {
+	t.Helper()
+	f, cs := sample()
+	for i := range f.s.Meetings {
+		if f.s.Meetings[i].ContactID == cs["sam"].ID {
+			f.s.Meetings[i].Location = "https://meet.example.org/" + strings.Repeat("sam-rivera-globex-", 6)
 		}
 	}
-	img, err := png.Decode(bytes.NewReader(raw))
+	cs["jordan"].Email = "jordan.lee.the.data.engineer.at.acme.analytics@example.org"
+	r, err := build(t, f.s).Render()
 	if err != nil {
-		t.Fatalf("decode screenshot: %v", err)
+		t.Fatal(err)
 	}
-	if b := img.Bounds(); b.Dx() != width || b.Dy() != height {
-		t.Fatalf("screenshot is %dx%d, want %dx%d", b.Dx(), b.Dy(), width, height)
-	}
+	return r
+}
 
-	colours, bar, closed, white := histogram(img)
-	if colours < 50 {
-		t.Errorf("only %d distinct colours: a blank page?", colours)
+// TestScreenshots renders the digest in headless Chromium at a phone's
+// width (390 pixels, light and dark), the narrowest phones' (320) and a
+// desktop's (1024), as a reader would see it, and checks what they would see: no horizontal scrolling,
+// the card whole (the page's background shows on both sides of it), the
+// trend chart and the pipeline bars drawn in their colours, and in dark
+// mode a dark card. The pictures stay in the artefacts directory.
+func TestScreenshots(t *testing.T) {
+	bin := browser(t)
+	dir := artifacts(t)
+	t.Logf("screenshots and the rendered digest are in %s", dir)
+	r := screenshotDigest(t)
+	for name, body := range map[string]string{"digest.html": r.HTML, "digest.txt": "Subject: " + r.Subject + "\n\n" + r.Text} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if white < 100_000 {
-		t.Errorf("only %d white pixels: the card is not drawn", white)
-	}
-	// The queued bar alone is about 300 by 14 pixels; all main-line bars
-	// together many more.
-	if bar < 6000 {
-		t.Errorf("%d pixels of the bar colour %s: the chart is not drawn", bar, ColorMain)
-	}
-	if closed < 500 {
-		t.Errorf("%d pixels of %s: the closed-state bars are missing", closed, ColorClosed)
+	for _, tc := range []struct {
+		name  string
+		width int
+		dark  bool
+	}{
+		{"digest-320.png", 320, false},
+		{"digest-390.png", 390, false},
+		{"digest-390-dark.png", 390, true},
+		{"digest-1024.png", 1024, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			path := filepath.Join(dir, tc.name)
+			shot, err := Screenshot(ctx, bin, []byte(r.HTML), ShotOptions{Width: tc.width, Dark: tc.dark}, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: %dx%d, page width %d", path, shot.Width, shot.Height, shot.ScrollWidth)
+			if shot.ScrollWidth > tc.width {
+				t.Errorf("the page is %d pixels wide in a %d pixel viewport: it scrolls sideways", shot.ScrollWidth, tc.width)
+			}
+			if shot.Height < 1500 {
+				t.Errorf("the page is only %d pixels high: the digest is not all there", shot.Height)
+			}
+			img := readPNG(t, path)
+			if b := img.Bounds(); b.Dx() != tc.width || b.Dy() != shot.Height {
+				t.Fatalf("picture is %dx%d, want %dx%d", b.Dx(), b.Dy(), tc.width, shot.Height)
+			}
+			h := histogram(img)
+			if len(h) < 50 {
+				t.Errorf("only %d distinct colours: a blank page?", len(h))
+			}
+			for _, c := range []struct{ name, hex string }{
+				{"requests-sent bars", compose.ColorSent}, {"reply bars", compose.ColorReplies},
+				{"meeting bars", compose.ColorMeetings}, {"closed-status bars", compose.ColorClosed},
+			} {
+				if n := h[rgb(c.hex)]; n < 150 {
+					t.Errorf("%d pixels of %s (%s): the chart is not drawn", n, c.hex, c.name)
+				}
+			}
+			card, page := rgb("#ffffff"), rgb("#f3f4f6")
+			if tc.dark {
+				card, page = rgb("#1b1f24"), rgb("#111417")
+			}
+			if n := h[card]; n < tc.width*shot.Height/4 {
+				t.Errorf("%d pixels of the card colour %v: the card is not drawn", n, card)
+			}
+			// The card is whole: at mid-height, the page shows on both sides.
+			y := shot.Height / 2
+			for _, x := range []int{2, tc.width - 3} {
+				if got := pixel(img, x, y); got != page {
+					t.Errorf("pixel (%d, %d) is %v, want the page background %v: the card runs off the edge", x, y, got, page)
+				}
+			}
+		})
 	}
 }
 
-func histogram(img image.Image) (colours, bar, closed, white int) {
-	seen := map[color.RGBA]bool{}
-	want := rgb(ColorMain)
-	wantClosed := rgb(ColorClosed)
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	return img
+}
+
+func pixel(img image.Image, x, y int) color.RGBA {
+	r, g, b, _ := img.At(x, y).RGBA()
+	return color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 255}
+}
+
+func histogram(img image.Image) map[color.RGBA]int {
+	h := map[color.RGBA]int{}
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			r, g, bl, _ := img.At(x, y).RGBA()
-			c := color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}
-			seen[c] = true
-			switch c {
-			case want:
-				bar++
-			case wantClosed:
-				closed++
-			case color.RGBA{255, 255, 255, 255}:
-				white++
-			}
+			h[pixel(img, x, y)]++
 		}
 	}
-	return len(seen), bar, closed, white
+	return h
 }
 
 // rgb parses "#rrggbb".
@@ -132,4 +189,27 @@ func unhex(c byte) uint8 {
 		return c - 'A' + 10
 	}
 	return 0
+}
+
+// Save writes what the demo shows: the text, the HTML and (with a
+// browser) the pictures.
+func TestSave(t *testing.T) {
+	defer func(w []int) { ShotWidths = w }(ShotWidths)
+	ShotWidths = nil // the pictures are TestScreenshots' business
+	dir := t.TempDir()
+	r := render(t)
+	paths, err := Save(context.Background(), r, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 2 || filepath.Base(paths[0]) != "digest.txt" || filepath.Base(paths[1]) != "digest.html" {
+		t.Fatalf("paths %v", paths)
+	}
+	txt, err := os.ReadFile(paths[0])
+	if err != nil || !strings.HasPrefix(string(txt), "Subject: [rapport] Weekly digest") || !strings.Contains(string(txt), r.Text) {
+		t.Errorf("digest.txt: %v\n%s", err, txt)
+	}
+	if h, err := os.ReadFile(paths[1]); err != nil || string(h) != r.HTML {
+		t.Errorf("digest.html: %v", err)
+	}
 }

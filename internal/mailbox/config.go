@@ -18,6 +18,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"rapport/internal/oauth"
 )
 
 // Security is how the connection is protected.
@@ -42,6 +44,10 @@ type Config struct {
 	Security Security // "": tls
 	Username string
 	Password string
+	// OAuth2, when set, signs in with an access token from it (AUTHENTICATE
+	// OAUTHBEARER or XOAUTH2, whichever the server offers) instead of
+	// Password. It is asked at every dial, so a redial uses a fresh token.
+	OAuth2 oauth.TokenSource
 	// CAFile is a PEM file of extra roots (self-signed servers). RootCAs,
 	// when set, replaces the system roots (tests).
 	CAFile  string
@@ -67,6 +73,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("port", c.Port),
 		slog.String("security", string(c.Security)),
 		slog.String("username", c.Username),
+		slog.Bool("oauth2", c.OAuth2 != nil),
 	)
 }
 

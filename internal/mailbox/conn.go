@@ -8,13 +8,17 @@ import (
 	"log/slog"
 	"mime"
 	"net"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message/charset"
+
+	"rapport/internal/oauth"
 )
 
 // ErrTimeout is wrapped by errors of commands that got no answer within the
@@ -169,12 +173,12 @@ func (c *Conn) connect(ctx context.Context) error {
 		c.hardClose()
 		return err
 	}
-	if caps.Has(imap.CapLoginDisabled) {
-		c.hardClose()
-		return fmt.Errorf("login as %s: server refuses LOGIN on this connection (LOGINDISABLED); use security tls or starttls", c.cfg.Username)
+	if c.cfg.OAuth2 != nil {
+		err = c.authenticateOAuth2(ctx, client, caps)
+	} else {
+		err = c.login(ctx, client, caps)
 	}
-	user, pass := c.cfg.Username, c.cfg.Password
-	if err := c.do(ctx, "login as "+user, func() error { return client.Login(user, pass).Wait() }); err != nil {
+	if err != nil {
 		c.hardClose()
 		return err
 	}
@@ -195,6 +199,62 @@ func (c *Conn) connect(ctx context.Context) error {
 	}
 	c.log.Debug("imap logged in", "security", c.cfg.Security)
 	return nil
+}
+
+// login signs in with LOGIN and the password.
+func (c *Conn) login(ctx context.Context, client *imapclient.Client, caps imap.CapSet) error {
+	if caps.Has(imap.CapLoginDisabled) {
+		return fmt.Errorf("login as %s: server refuses LOGIN on this connection (LOGINDISABLED); use security tls or starttls", c.cfg.Username)
+	}
+	user, pass := c.cfg.Username, c.cfg.Password
+	return c.do(ctx, "login as "+user, func() error { return client.Login(user, pass).Wait() })
+}
+
+// authenticateOAuth2 signs in with an access token: OAUTHBEARER where the
+// server offers it, else XOAUTH2. A refused token is renewed once (it may
+// have been revoked or have expired early at the provider); a renewed
+// token refused again is ErrTokenRefused, a grant that cannot be renewed
+// is oauth.ErrSignInExpired.
+func (c *Conn) authenticateOAuth2(ctx context.Context, client *imapclient.Client, caps imap.CapSet) error {
+	user := c.cfg.Username
+	var offered []string
+	for cp := range caps {
+		if m, ok := strings.CutPrefix(string(cp), "AUTH="); ok {
+			offered = append(offered, m)
+		}
+	}
+	mech := oauth.ChooseMechanism(offered)
+	if mech == "" {
+		slices.Sort(offered)
+		return fmt.Errorf("sign in as %s: the server offers no OAuth2 mechanism (only %s); use imap.auth password",
+			user, strings.Join(offered, ", "))
+	}
+	src := c.cfg.OAuth2
+	tok, err := src.Token(ctx)
+	if err != nil {
+		return fmt.Errorf("sign in as %s: %w", user, err)
+	}
+	for renewed := false; ; renewed = true {
+		sc := oauth.NewClient(mech, user, tok, c.cfg.Host, c.cfg.Port).ForIMAP()
+		err := c.do(ctx, "authenticate as "+user+" ("+mech+")", func() error { return client.Authenticate(sc) })
+		if err == nil {
+			return nil
+		}
+		var ie *imap.Error
+		if !errors.As(err, &ie) || c.Broken() {
+			return err
+		}
+		if r := sc.Reason(); r != "" {
+			err = fmt.Errorf("%w (%s)", err, r)
+		}
+		if renewed {
+			return fmt.Errorf("%w: %w", err, oauth.ErrTokenRefused)
+		}
+		c.log.Debug("imap refused the access token; renewing it", "mechanism", mech, "err", err)
+		if tok, err = src.Renew(ctx, tok); err != nil {
+			return fmt.Errorf("sign in as %s: %w", user, err)
+		}
+	}
 }
 
 func (c *Conn) capabilities(ctx context.Context) (imap.CapSet, error) {

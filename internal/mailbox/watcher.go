@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"rapport/internal/clock"
@@ -70,6 +71,17 @@ type Watcher struct {
 	clk     clock.Clock
 	syncReq chan chan error
 	pending []chan error // Sync calls waiting for the next full catch-up
+	// busySince is when the current catch-up began (0 while idle).
+	busySince atomic.Int64
+}
+
+// Busy reports since when the current catch-up has run, or zero while the
+// watcher waits for mail: one that never ends means a stuck session.
+func (w *Watcher) Busy() time.Time {
+	if n := w.busySince.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // NewWatcher checks cfg and returns a Watcher; Run starts it.
@@ -284,6 +296,8 @@ func (w *Watcher) waitPoll(ctx context.Context, poll <-chan time.Time) (wake, er
 // syncAll catches up the other folders, then the inbox (left selected for
 // IDLE), then answers Sync calls.
 func (w *Watcher) syncAll(ctx context.Context, c *Conn) error {
+	w.busySince.Store(time.Now().UnixNano())
+	defer w.busySince.Store(0)
 	for _, f := range w.cfg.Folders {
 		if f == "" || f == w.cfg.Inbox {
 			continue

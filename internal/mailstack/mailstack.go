@@ -55,6 +55,10 @@ const (
 	EnvMissing   = "RAPPORT_E2E_MISSING"
 	EnvSieveDir  = "RAPPORT_E2E_SIEVE_DIR"
 	EnvLogDir    = "RAPPORT_E2E_LOG_DIR"
+	// EnvOAuthRouter is where Dovecot's OAuth2 introspection goes (the
+	// testoauth-router, which asks the test server that issued a token).
+	EnvOAuthRouter = "RAPPORT_E2E_OAUTH_ROUTER"
+	EnvDovecotConf = "RAPPORT_E2E_DOVECOT_CONF"
 
 	// EnvFile, when set and EnvIMAPAddr is not, names an env file to load
 	// (for example /tmp/rapport-mailstack/env).
@@ -87,6 +91,10 @@ type Stack struct {
 	Missing   string // an address whose mailbox does not exist (bounces)
 	SieveDir  string
 	LogDir    string
+	// OAuthRouter is host:port of the introspection router ("" on a
+	// stack started before OAuth2 support; see RequireOAuth).
+	OAuthRouter string
+	DovecotConf string
 }
 
 // User is a login on the stack.
@@ -153,6 +161,9 @@ func Lookup() (*Stack, error) {
 		Missing:   get(EnvMissing),
 		SieveDir:  get(EnvSieveDir),
 		LogDir:    get(EnvLogDir),
+
+		OAuthRouter: get(EnvOAuthRouter),
+		DovecotConf: get(EnvDovecotConf),
 	}
 	for _, u := range strings.Split(get(EnvUsers), ",") {
 		if u = strings.TrimSpace(u); u != "" {

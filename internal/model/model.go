@@ -22,6 +22,7 @@ const (
 	Met        Status = "met"
 	Thanked    Status = "thanked"
 	NeedsInfo  Status = "needs_info"
+	Suggested  Status = "suggested" // referred, or already in correspondence: waits for the owner's yes
 	Snoozed    Status = "snoozed"
 	Paused     Status = "paused"
 	Declined   Status = "declined"
@@ -32,7 +33,7 @@ const (
 
 // Statuses lists every status, main line first.
 var Statuses = []Status{Queued, Contacted, Replied, Scheduled, Met, Thanked,
-	NeedsInfo, Snoozed, Paused, Declined, OptedOut, Bounced, NoResponse}
+	NeedsInfo, Suggested, Snoozed, Paused, Declined, OptedOut, Bounced, NoResponse}
 
 // ParseStatus accepts a status string, case-insensitively, with "-" or " "
 // for "_".
@@ -75,7 +76,7 @@ type Contact struct {
 	Status          Status            `json:"status"`
 	StatusChangedAt time.Time         `json:"status_changed_at"`
 	StatusReason    string            `json:"status_reason,omitempty"`
-	NextAction      string            `json:"next_action"`
+	NextAction      Action            `json:"next_action"`
 	NextActionAt    time.Time         `json:"next_action_at"`
 	SnoozedUntil    time.Time         `json:"snoozed_until,omitempty"`
 	ResumeStatus    Status            `json:"-"`

@@ -26,12 +26,15 @@ import (
 	"testing"
 	"time"
 
+	"rapport/internal/apply"
 	"rapport/internal/clock"
 	"rapport/internal/config"
 	"rapport/internal/contacts"
 	"rapport/internal/mailbox"
 	"rapport/internal/model"
 	"rapport/internal/outbox"
+	"rapport/internal/pipeline"
+	"rapport/internal/render"
 	"rapport/internal/schedule"
 	"rapport/internal/store"
 	"rapport/internal/testmail"
@@ -39,8 +42,9 @@ import (
 
 // The crash test: a 200-contact run is killed with SIGKILL at random points
 // at least 20 times, then allowed to finish. Every message must reach the
-// server exactly once (or have been in doubt and resolved from Sent), every
-// contact must be contacted, and Sent must hold one copy of each.
+// server exactly once, every contact must be contacted, and Sent must hold
+// one copy of each. A message left in doubt (no final reply, not in Sent)
+// is never sent again by rapport: the owner says so, and only then it goes.
 //
 // The test process hosts the servers and the database file; the process
 // that gets killed is this test binary re-executed to run TestCrashChild,
@@ -71,13 +75,8 @@ const (
 	// crashSpeed is how much faster than real time the children's clock
 	// runs, continuously across restarts: a retry backoff of a minute
 	// takes two seconds, so a slow machine cannot stall the final run.
-	crashSpeed = 30
-	// crashInDoubtGrace (on the children's clock: two seconds of real
-	// time) must be well above the time a dead child's last bytes take to
-	// reach the server through the proxy: only then does "absent from
-	// Sent" mean "never accepted".
-	crashInDoubtGrace = 60 * time.Second
-	crashSentGrace    = 9 * time.Second
+	crashSpeed     = 30
+	crashSentGrace = 9 * time.Second
 )
 
 // crashClock is the children's clock: crashSpeed times real time since
@@ -99,14 +98,34 @@ func crashPolicy() schedule.Policy {
 
 // crashRender gives every rendering a fresh random Message-ID, so a
 // contact planned twice would show up as two different messages.
-func crashRender(_ context.Context, kind string, c *model.Contact, date time.Time) (*outbox.Rendered, error) {
+func crashRender(_ context.Context, _ render.Source, kind model.Kind, c *model.Contact, date time.Time) (*render.Rendered, error) {
 	id := fmt.Sprintf("crash.%d.%s@example.test", c.ID, strings.ToLower(crand.Text()))
 	subj := "Question about your work at " + c.Company
 	raw := fmt.Sprintf("From: Me <%s>\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s>\r\n"+
 		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello %s,\r\n\r\n%s\r\n",
 		testmail.DefaultUser, c.Email, subj, date.Format(time.RFC1123Z), id, c.Name,
 		strings.Repeat("I would value twenty minutes of your time to hear how you got where you are.\r\n", 20))
-	return &outbox.Rendered{Raw: []byte(raw), MessageID: id, Subject: subj}, nil
+	return &render.Rendered{Raw: []byte(raw), MessageID: id, Subject: subj}, nil
+}
+
+// crashOutbox is the outbox as the daemon wires it, on the crash test's
+// servers and policy.
+func crashOutbox(s *store.Store, acct int64, clk clock.Clock, log *slog.Logger, smtpHost string, smtpPort int,
+	sent outbox.SentFolder, rng *rand.Rand) *outbox.Outbox {
+	planner := &outbox.Planner{Account: acct, Policy: crashPolicy(), Home: time.UTC, Rand: rng}
+	ap := &apply.Applier{Account: acct, Owner: testmail.DefaultUser, Clock: clk, Log: log, Planner: planner,
+		Policy: pipeline.Policy{Home: time.UTC, Outreach: crashPolicy(), FollowupAfter: schedule.MustSpan("7bd"),
+			FollowupMax: 1, FollowupGrace: schedule.MustSpan("7bd")}}
+	return &outbox.Outbox{
+		Store: s, Account: acct, Clock: clk, Log: log, From: testmail.DefaultUser, Home: time.UTC,
+		Policy: crashPolicy(), Render: crashRender, Contacts: apply.Outbox{A: ap}, Planner: planner,
+		Batch: 10, SentGrace: crashSentGrace, InDoubtRecheck: time.Millisecond, Rand: rng,
+		Dial: func(ctx context.Context) (*outbox.Conn, error) {
+			return outbox.Dial(ctx, outbox.SMTPConfig{Host: smtpHost, Port: smtpPort, Security: "none",
+				Username: testmail.DefaultUser, Password: config.Secret(testmail.DefaultPassword), Timeout: crashSMTPTimeout})
+		},
+		Sent: sent,
+	}
 }
 
 // TestCrashChild is the process the crash test kills. It runs the outbox
@@ -139,34 +158,15 @@ func TestCrashChild(t *testing.T) {
 		Security: mailbox.SecurityNone, Username: testmail.DefaultUser, Password: testmail.DefaultPassword,
 		CommandTimeout: 5 * time.Second}}
 	defer sent.Close()
-	ob := &outbox.Outbox{
-		Store: s, Account: acct, Clock: clk, Log: log, From: testmail.DefaultUser, Home: time.UTC,
-		Policy: crashPolicy(), Render: crashRender, FollowupAfter: schedule.MustSpan("7bd"),
-		Batch: 10, SentGrace: crashSentGrace, InDoubtGrace: crashInDoubtGrace,
-		Rand: rand.New(rand.NewPCG(uint64(run), uint64(time.Now().UnixNano()))),
-		Dial: func(ctx context.Context) (*outbox.Conn, error) {
-			return outbox.Dial(ctx, outbox.SMTPConfig{Host: smtpHost, Port: smtpPort, Security: "none",
-				Username: testmail.DefaultUser, Password: config.Secret(testmail.DefaultPassword), Timeout: crashSMTPTimeout})
-		},
-		Sent: sent,
-	}
+	ob := crashOutbox(s, acct, clk, log, smtpHost, smtpPort, sent, rand.New(rand.NewPCG(uint64(run), uint64(time.Now().UnixNano()))))
 	if err := ob.Recover(ctx); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		// Errors are logged and the loop goes on, as the daemon's does.
-		if _, err := ob.ResolveInDoubt(ctx); err != nil {
-			log.Error("resolve in doubt", "err", err)
-		}
-		if _, err := ob.Plan(ctx); err != nil {
-			log.Error("plan", "err", err)
-		}
-		if _, err := ob.SendDue(ctx); err != nil {
-			log.Error("send", "err", err)
-		}
-		if err := ob.ReconcileSent(ctx); err != nil {
-			log.Error("reconcile", "err", err)
+		if err := ob.Pass(ctx); err != nil {
+			log.Error("outbox pass", "err", err)
 		}
 		done, why, err := crashDone(ctx, s, acct)
 		if err != nil {
@@ -198,24 +198,27 @@ func crashDone(ctx context.Context, s *store.Store, acct int64) (bool, string, e
 		return false, "", err
 	}
 	var left []string
-	if n := byStatus[model.Queued]; n > 0 {
-		left = append(left, fmt.Sprintf("%d contacts queued", n))
-	}
-	for _, st := range []string{store.MsgQueued, store.MsgSending, store.MsgInFlight, store.MsgInDoubt} {
-		if counts[st] > 0 {
-			left = append(left, fmt.Sprintf("%d messages %s", counts[st], st))
-		}
-	}
-	sent, err := s.MessagesInState(ctx, acct, store.MsgSent)
+	// A contact whose request is in doubt stays queued until the owner
+	// settles it.
+	inDoubt, err := s.CountInState(ctx, acct, store.MsgInDoubt)
 	if err != nil {
 		return false, "", err
 	}
-	unfiled := 0
-	for _, m := range sent {
-		if m.Mailbox == "" {
-			unfiled++
+	if n := byStatus[model.Queued] - inDoubt; n > 0 {
+		left = append(left, fmt.Sprintf("%d contacts queued", n))
+	}
+	// In doubt is final for the children: only the owner settles a
+	// message that may have gone and is not in Sent.
+	for _, st := range []model.MsgState{store.MsgQueued, store.MsgSending, store.MsgInFlight} {
+		if counts[string(st)] > 0 {
+			left = append(left, fmt.Sprintf("%d messages %s", counts[string(st)], st))
 		}
 	}
+	unfiledRows, err := s.UnfiledSent(ctx, acct, 1000)
+	if err != nil {
+		return false, "", err
+	}
+	unfiled := len(unfiledRows)
 	if unfiled > 0 {
 		left = append(left, fmt.Sprintf("%d sent messages not yet found in Sent", unfiled))
 	}
@@ -372,6 +375,26 @@ func TestCrashSIGKILL(t *testing.T) {
 		}
 	}
 
+	// What is still in doubt was not found in Sent: the server must never
+	// have delivered it (else the provider's copy would be there). The
+	// owner says "resend"; one more run sends each once.
+	resent := ownerResends(t, dbURL, acct, srv)
+	if len(resent) > 0 {
+		runs++
+		logPath := filepath.Join(dir, fmt.Sprintf("run%03d.log", runs))
+		logs = append(logs, logPath)
+		child := startCrashChild(t, runs, epoch, logPath, dbURL, proxy.Addr(), imap.Addr())
+		select {
+		case err := <-child.done:
+			if err != nil {
+				t.Fatalf("run after the owner's resend failed: %v: %s\n%s", err, crashLeft(dbURL, acct), notable(logPath, 40))
+			}
+		case <-time.After(45 * time.Second):
+			child.kill()
+			t.Fatalf("run after the owner's resend did not finish: %s", crashLeft(dbURL, acct))
+		}
+	}
+
 	// What the children said about in-doubt messages.
 	ev := readCrashLogs(t, logs)
 
@@ -424,7 +447,7 @@ func TestCrashSIGKILL(t *testing.T) {
 		}
 		var ids []string
 		for _, m := range msgs {
-			if m.Direction == store.Out && m.Kind == outbox.KindOutreach {
+			if m.Direction == store.Out && m.Kind == model.KindOutreach {
 				ids = append(ids, m.MessageID)
 				planned[m.MessageID] = true
 				final[m.MessageID] = m
@@ -527,6 +550,9 @@ func TestCrashSIGKILL(t *testing.T) {
 			if slices.Contains(seq, "found") {
 				t.Errorf("in-doubt message %s: logged as found in Sent, yet sent again:\n%s", id, grepLogs(logs, id))
 			}
+			if !resent[id] {
+				t.Errorf("in-doubt message %s was sent again without the owner's word:\n%s", id, grepLogs(logs, id))
+			}
 		}
 		if len(seq) == 0 {
 			unlogged++
@@ -561,7 +587,7 @@ func TestCrashSIGKILL(t *testing.T) {
 	}
 	t.Logf("  final dots left unanswered by the server: %d (%d delivered, %d dropped)", hung, hungDelivered, hung-hungDelivered)
 	t.Logf("  in_doubt messages: %d (%d after an unanswered dot, %d after a kill in flight)", len(inDoubt), byHang, len(inDoubt)-byHang)
-	t.Logf("    settled as found in Sent (it had been sent): %d; as absent from Sent after the grace, queued again and sent once: %d; unsettled: %d",
+	t.Logf("    settled as found in Sent (it had been sent): %d; left in doubt, never resent on a guess, resent once on the owner's word: %d; unsettled: %d",
 		foundInSent, sentAgain, unsettled)
 	t.Logf("    absent-from-Sent resolutions %d; messages in doubt more than once %d; resolutions whose log line a kill cut off %d",
 		absentEpisodes, twice, unlogged)
@@ -574,6 +600,36 @@ func TestCrashSIGKILL(t *testing.T) {
 	if len(inDoubt) == 0 {
 		t.Error("no message was ever in doubt: the test did not exercise resolution")
 	}
+}
+
+// ownerResends plays the owner settling every message still in doubt:
+// each must never have reached the server (it is not in Sent, and the
+// server files what it accepts), and is queued again on their word.
+func ownerResends(t *testing.T, dbURL string, acct int64, srv *testmail.SMTP) map[string]bool {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, dbURL, clock.Real{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	doubt, err := s.MessagesInState(ctx, acct, store.MsgInDoubt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob := crashOutbox(s, acct, clock.Real{}, slog.New(slog.DiscardHandler), "127.0.0.1", 1, nil, nil)
+	out := map[string]bool{}
+	for _, m := range doubt {
+		if n := srv.Count(m.MessageID); n != 0 {
+			t.Errorf("%s stayed in doubt although the server delivered it %d times (its copy is in Sent)", m.MessageID, n)
+			continue
+		}
+		if _, err := ob.Resolve(ctx, m.MessageID, false); err != nil {
+			t.Fatal(err)
+		}
+		out[m.MessageID] = true
+	}
+	return out
 }
 
 func countDelivered(rs []testmail.Received) int {
@@ -666,7 +722,7 @@ func inspectAfterKill(t *testing.T, dbURL string, acct int64, srv *testmail.SMTP
 	}
 	defer s.Close()
 	var k killSnapshot
-	ids := func(state string) []string {
+	ids := func(state model.MsgState) []string {
 		msgs, err := s.MessagesInState(ctx, acct, state)
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,7 @@ package outbox
 import (
 	"context"
 	"errors"
-	"fmt"
+
 	"log/slog"
 	"math/rand/v2"
 	"strings"
@@ -19,49 +19,20 @@ import (
 
 	"rapport/internal/clock"
 	"rapport/internal/model"
+	"rapport/internal/render"
 	"rapport/internal/schedule"
 	"rapport/internal/store"
 )
 
-// Kinds of outbound mail the outbox sends.
-const (
-	KindOutreach     = "outreach"
-	KindFollowup     = "followup"
-	KindThankyou     = "thankyou"
-	KindKeepInTouch  = "keepintouch"
-	KindNotification = "notification"
-	KindDigest       = "digest"
-	KindConfirmation = "confirmation"
-	KindPrep         = "prep" // the preparation note to the owner before a meeting
-)
+// Renderer builds the message of a kind for a contact, dated date, reading
+// through src. It returns an error wrapping ErrNeedsInfo when a required
+// field is missing.
+type Renderer func(ctx context.Context, src render.Source, kind model.Kind, c *model.Contact, date time.Time) (*render.Rendered, error)
 
-// toOwner reports whether mail of a kind goes to the mailbox owner: it may
-// concern a contact, but it is not an exchange with them.
-func toOwner(kind string) bool {
-	switch kind {
-	case KindNotification, KindDigest, KindConfirmation, KindPrep:
-		return true
-	}
-	return false
-}
+// ErrNeedsInfo marks a render failure the owner must fix on the contact.
+var ErrNeedsInfo = render.ErrNeedsInfo
 
-// Rendered is a message ready to store: its exact bytes and identity.
-type Rendered struct {
-	Raw       []byte
-	MessageID string // without <>
-	Subject   string
-	InReplyTo string
-	Refs      string
-}
-
-// Renderer builds the message of a kind for a contact, dated date. It
-// returns an error wrapping ErrNeedsInfo when a required field is missing.
-type Renderer func(ctx context.Context, kind string, c *model.Contact, date time.Time) (*Rendered, error)
-
-// ErrNeedsInfo marks a render failure the user must fix on the contact.
-var ErrNeedsInfo = errors.New("contact needs information")
-
-// SentFolder is the user's Sent folder, as the outbox needs it.
+// SentFolder is the owner's Sent folder, as the outbox needs it.
 type SentFolder interface {
 	// Find looks for a message by Message-ID (also
 	// X-Microsoft-Original-Message-ID), returning its UID.
@@ -72,24 +43,44 @@ type SentFolder interface {
 	Name() string
 }
 
+// Contacts is what the outbox tells the state machine, inside its own
+// transactions: the outbox never writes a contact itself.
+type Contacts interface {
+	// Claimed: the first request to the contact is in the outbox.
+	Claimed(ctx context.Context, tx *store.Tx, contactID int64, at time.Time) error
+	// Replanned: the contact's first request moves to a new slot.
+	Replanned(ctx context.Context, tx *store.Tx, contactID int64, at time.Time) error
+	// NeedsInfo: the first request cannot be written (a field is missing).
+	NeedsInfo(ctx context.Context, tx *store.Tx, contactID int64, why string) error
+	// Sent: m was accepted by the server at at (or found in Sent).
+	Sent(ctx context.Context, tx *store.Tx, m *store.Message, at time.Time, detail string) error
+	// Refused: m was refused for good.
+	Refused(ctx context.Context, tx *store.Tx, m *store.Message, recipientUnknown bool, msg string) error
+	// InDoubt: m may or may not have gone; the owner must say.
+	InDoubt(ctx context.Context, tx *store.Tx, m *store.Message, msg string) error
+}
+
 // Dialer opens an SMTP connection for a batch.
 type Dialer func(ctx context.Context) (*Conn, error)
 
-// Outbox plans and sends outreach and sends queued messages of every kind.
+// Outbox sends the first requests at their planned slots and every queued
+// message, at most once each.
 type Outbox struct {
 	Store    *store.Store
 	Account  int64
 	Clock    clock.Clock
 	Log      *slog.Logger
-	From     string // envelope sender: the user's address
+	From     string // envelope sender: the owner's address
 	Home     *time.Location
 	Policy   schedule.Policy
 	Calendar schedule.Calendar
 	Render   Renderer
 	Dial     Dialer
 	Sent     SentFolder // nil: no Sent reconciliation (tests of SMTP alone)
-	// FollowupAfter is when a contacted contact's follow-up falls due.
-	FollowupAfter schedule.Span
+	Contacts Contacts
+	Planner  *Planner
+	// Loc is a contact's zone (its timezone, else the owner's).
+	Loc func(c *model.Contact) *time.Location
 	// Batch is how many due messages one connection sends at most.
 	Batch int
 	// MaxAttempts before a temporarily failing message is given up.
@@ -99,18 +90,26 @@ type Outbox struct {
 	// SentGrace is how long after sending the outbox waits for the
 	// provider to file its own copy in Sent before appending one.
 	SentGrace time.Duration
-	// InDoubtGrace is how long an in-doubt message may be missing from a
-	// self-filing provider's Sent before it is known not to have gone.
-	InDoubtGrace time.Duration
-	Rand         *rand.Rand
+	// InDoubtRecheck is how often Sent is searched again for messages in
+	// doubt (a provider may file them late).
+	InDoubtRecheck time.Duration
+	Rand           *rand.Rand
 	// Only, when set, limits SendDue to messages of this kind (the
 	// `digest --send` command sends the digest and nothing else).
-	Only string
+	Only model.Kind
+	// Hold, when set, is asked before a first request goes: a non-empty
+	// answer holds the contact for the owner instead (someone they already
+	// write to).
+	Hold func(ctx context.Context, c *model.Contact) (why string, err error)
+	// Blocked, when set, says why nothing may go to contacts now (another
+	// instance runs on the mailbox); mail to the owner still goes.
+	Blocked func(ctx context.Context) (why string, err error)
 
 	once        sync.Once
 	mu          sync.Mutex
 	pausedUntil time.Time
 	pauseWhy    string
+	lastInDoubt time.Time
 }
 
 func (o *Outbox) defaults() { o.once.Do(o.setDefaults) }
@@ -128,8 +127,8 @@ func (o *Outbox) setDefaults() {
 	if o.SentGrace == 0 {
 		o.SentGrace = 15 * time.Second
 	}
-	if o.InDoubtGrace == 0 {
-		o.InDoubtGrace = 10 * time.Minute
+	if o.InDoubtRecheck == 0 {
+		o.InDoubtRecheck = 10 * time.Minute
 	}
 	if o.Rand == nil {
 		o.Rand = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x7261))
@@ -140,6 +139,13 @@ func (o *Outbox) setDefaults() {
 	if o.Home == nil {
 		o.Home = time.UTC
 	}
+}
+
+func (o *Outbox) blocked(ctx context.Context) (string, error) {
+	if o.Blocked == nil {
+		return "", nil
+	}
+	return o.Blocked(ctx)
 }
 
 // Paused reports whether sending is paused, until when and why.
@@ -161,124 +167,28 @@ func (o *Outbox) pause(d time.Duration, why string) {
 // accepted and is in doubt.
 func (o *Outbox) Recover(ctx context.Context) error {
 	o.defaults()
-	for _, st := range []struct{ from, to string }{{store.MsgSending, store.MsgQueued}, {store.MsgInFlight, store.MsgInDoubt}} {
+	for _, st := range []struct{ from, to model.MsgState }{{model.MsgSending, model.MsgQueued}, {model.MsgInFlight, model.MsgInDoubt}} {
 		msgs, err := o.Store.MessagesInState(ctx, o.Account, st.from)
 		if err != nil {
 			return err
 		}
 		for _, m := range msgs {
+			if st.to == model.MsgInDoubt {
+				o.Log.Warn("message in doubt after restart: the server may have accepted it; checking Sent, never resending",
+					"message_id", m.MessageID, "to", m.ToAddr)
+				if err := o.inDoubt(ctx, m, "interrupted after DATA began (restart)"); err != nil {
+					return err
+				}
+				continue
+			}
 			err := o.Store.TransitionMessage(ctx, m, store.MsgUpdate{To: st.to, Attempts: m.Attempts,
 				NextAttempt: m.NextAttemptAt(), LastError: m.LastError})
 			if err != nil && !errors.Is(err, store.ErrStateChanged) {
 				return err
 			}
-			if st.to == store.MsgInDoubt {
-				o.Log.Warn("message in doubt after restart: the server may have accepted it; checking Sent",
-					"message_id", m.MessageID, "to", m.ToAddr)
-			}
 		}
 	}
 	return nil
-}
-
-// Plan turns due queued contacts into outreach messages for the current
-// send window: it renders each (a missing field moves the contact to
-// needs_info), reserves a slot under the daily limit and spacing, and
-// commits the message row with its Message-ID. Contacts whose next slot is
-// in a later window are moved there instead.
-func (o *Outbox) Plan(ctx context.Context) (planned int, err error) {
-	o.defaults()
-	now := o.Clock.Now()
-	due, err := o.Store.DueContacts(ctx, o.Account, now)
-	if err != nil {
-		return 0, err
-	}
-	var times []time.Time
-	if len(due) > 0 {
-		times, err = o.Store.SendTimes(ctx, o.Account, KindOutreach, now.AddDate(0, 0, -2), now.AddDate(1, 0, 0))
-		if err != nil {
-			return 0, err
-		}
-	}
-	plan := schedule.NewPlan(times)
-	for _, c := range due {
-		if c.Status != model.Queued || c.NextAction != "outreach" {
-			continue
-		}
-		loc := o.Home
-		if c.Timezone != "" {
-			if l, err := time.LoadLocation(c.Timezone); err == nil {
-				loc = l
-			}
-		}
-		slot, err := plan.Reserve(now, loc, o.Policy, o.Calendar, o.Rand)
-		if err != nil {
-			return planned, fmt.Errorf("plan %s: %w", c.Email, err)
-		}
-		windowEnd, _ := windowEnd(now, loc, o.Policy)
-		if slot.After(windowEnd) {
-			// Not in this window: move the contact to its next slot.
-			if err := o.Store.SetNextAction(ctx, c, "outreach", slot); err != nil {
-				return planned, err
-			}
-			continue
-		}
-		ok, err := o.planOne(ctx, c, slot)
-		if err != nil {
-			return planned, err
-		}
-		if ok {
-			planned++
-		}
-	}
-	return planned, nil
-}
-
-// windowEnd is the end of today's window in loc for now.
-func windowEnd(now time.Time, loc *time.Location, p schedule.Policy) (time.Time, bool) {
-	l := now.In(loc)
-	y, m, d := l.Date()
-	return time.Date(y, m, d, p.Window.End.Hour(), p.Window.End.Minute(), 0, 0, loc), true
-}
-
-func (o *Outbox) planOne(ctx context.Context, c *model.Contact, slot time.Time) (bool, error) {
-	r, rerr := o.Render(ctx, KindOutreach, c, slot)
-	var planned bool
-	err := o.Store.WithTx(ctx, func(tx *store.Tx) error {
-		cur, err := tx.Contact(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Status != model.Queued {
-			return nil
-		}
-		if sup, _, err := tx.Suppressed(ctx, o.Account, cur.Email); err != nil {
-			return err
-		} else if sup {
-			return tx.SetNextAction(ctx, cur, "", time.Time{}) // never sent to a suppressed address
-		}
-		if rerr != nil {
-			if !errors.Is(rerr, ErrNeedsInfo) {
-				return rerr
-			}
-			return tx.SetStatus(ctx, cur, store.Transition{To: model.NeedsInfo, Reason: rerr.Error(),
-				Detail: "nothing sent: " + rerr.Error()})
-		}
-		if _, err := tx.InsertMessage(ctx, o.Account, store.NewMessage{ContactID: cur.ID, Direction: store.Out,
-			Kind: KindOutreach, State: store.MsgQueued, MessageID: r.MessageID, InReplyTo: r.InReplyTo, Refs: r.Refs,
-			Subject: r.Subject, From: o.From, To: cur.Email, Raw: r.Raw, PlannedAt: slot}); err != nil {
-			return err
-		}
-		if err := tx.AddThreadID(ctx, o.Account, cur.ID, r.MessageID, "outbox"); err != nil {
-			return err
-		}
-		planned = true
-		return tx.SetNextAction(ctx, cur, "send", slot)
-	})
-	if err != nil && rerr != nil && !errors.Is(rerr, ErrNeedsInfo) {
-		return false, fmt.Errorf("render outreach for %s: %w", c.Email, rerr)
-	}
-	return planned, err
 }
 
 // SendDue sends the messages that are due, over one connection.
@@ -302,6 +212,14 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 			_ = conn.Close()
 		}
 	}()
+	gate, err := o.gate(ctx)
+	if err != nil {
+		return 0, err
+	}
+	block, err := o.blocked(ctx)
+	if err != nil {
+		return 0, err
+	}
 	for _, m := range due {
 		if err := ctx.Err(); err != nil {
 			return sent, err
@@ -311,6 +229,12 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 		}
 		if o.Only != "" && m.Kind != o.Only {
 			continue
+		}
+		if spaced(m.Kind) && o.Clock.Now().Before(gate) {
+			continue // the next spaced send waits; Next wakes the outbox at the gate
+		}
+		if block != "" && !m.Kind.ToOwner() {
+			continue // nothing to contacts while blocked
 		}
 		ok, err := o.claim(ctx, m)
 		if err != nil {
@@ -334,7 +258,7 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 		// The connection's own command timeouts still bound it.
 		sendCtx := context.WithoutCancel(ctx)
 		resp, err := conn.Send(sendCtx, m.FromAddr, m.ToAddr, m.Raw, func() error {
-			return o.Store.TransitionMessage(sendCtx, m, store.MsgUpdate{To: store.MsgInFlight, Attempts: m.Attempts})
+			return o.Store.TransitionMessage(sendCtx, m, store.MsgUpdate{To: model.MsgInFlight, Attempts: m.Attempts})
 		})
 		if err != nil {
 			var se *SendError
@@ -355,6 +279,9 @@ func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 		if err := o.delivered(context.WithoutCancel(ctx), m, resp); err != nil {
 			return sent, err
 		}
+		if spaced(m.Kind) {
+			gate = o.Clock.Now().Add(o.Policy.Spacing.Min)
+		}
 		sent++
 	}
 	return sent, nil
@@ -369,15 +296,15 @@ func (o *Outbox) claim(ctx context.Context, m *store.Message) (bool, error) {
 			return err
 		}
 		*m = *cur
-		if m.State != store.MsgQueued {
+		if m.State != model.MsgQueued {
 			return nil
 		}
 		if why := o.stopReason(ctx, tx, m); why != "" {
 			o.Log.Info("message cancelled before sending", "message_id", m.MessageID, "to", m.ToAddr, "why", why)
-			return tx.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgCancelled, Attempts: m.Attempts, LastError: why})
+			return tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgCancelled, Attempts: m.Attempts, LastError: why})
 		}
 		ok = true
-		return tx.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgSending, Attempts: m.Attempts + 1})
+		return tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgSending, Attempts: m.Attempts + 1})
 	})
 	if errors.Is(err, store.ErrStateChanged) {
 		return false, nil
@@ -400,12 +327,12 @@ func (o *Outbox) stopReason(ctx context.Context, tx *store.Tx, m *store.Message)
 	if err != nil {
 		return "contact missing"
 	}
-	want := map[string][]model.Status{
-		KindOutreach:    {model.Queued},
-		KindFollowup:    {model.Contacted},
-		KindThankyou:    {model.Met, model.Thanked},
-		KindKeepInTouch: {model.Thanked},
-		KindPrep:        {model.Scheduled}, // a cancelled meeting needs no preparation
+	want := map[model.Kind][]model.Status{
+		model.KindOutreach:    {model.Queued},
+		model.KindFollowup:    {model.Contacted},
+		model.KindThankyou:    {model.Met, model.Thanked},
+		model.KindKeepInTouch: {model.Thanked},
+		model.KindPrep:        {model.Scheduled}, // a cancelled meeting needs no preparation
 	}[m.Kind]
 	if want == nil {
 		return ""
@@ -422,7 +349,7 @@ func (o *Outbox) stopReason(ctx context.Context, tx *store.Tx, m *store.Message)
 func (o *Outbox) delivered(ctx context.Context, m *store.Message, resp string) error {
 	now := o.Clock.Now()
 	return o.Store.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgSent, Attempts: m.Attempts, SentAt: now}); err != nil {
+		if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgSent, Attempts: m.Attempts, SentAt: now}); err != nil {
 			return err
 		}
 		o.Log.Info("sent", "kind", m.Kind, "to", m.ToAddr, "message_id", m.MessageID, "server", resp)
@@ -430,31 +357,12 @@ func (o *Outbox) delivered(ctx context.Context, m *store.Message, resp string) e
 	})
 }
 
-// advance moves the contact after one of its messages went out.
+// advance tells the state machine that one of a contact's messages went.
 func (o *Outbox) advance(ctx context.Context, tx *store.Tx, m *store.Message, at time.Time, detail string) error {
-	if m.Contact() == 0 {
+	if m.Contact() == 0 || o.Contacts == nil {
 		return nil
 	}
-	c, err := tx.Contact(ctx, m.Contact())
-	if err != nil {
-		return err
-	}
-	if toOwner(m.Kind) {
-		// Mail to the owner about a contact is no exchange with them.
-		return tx.AddEvent(ctx, o.Account, &model.Event{ContactID: c.ID, At: at, Type: model.EventNotification,
-			From: c.Status, To: c.Status, Detail: m.Kind + " sent to you: " + m.Subject, MessageID: m.MessageID})
-	}
-	if err := tx.SetLastExchange(ctx, c, at); err != nil {
-		return err
-	}
-	if m.Kind == KindOutreach && c.Status == model.Queued {
-		next := o.FollowupAfter.AddTo(at.In(o.Home), o.Calendar.IsBusinessDay)
-		return tx.SetStatus(ctx, c, store.Transition{To: model.Contacted, At: at, Reason: "outreach sent",
-			NextAction: "followup", NextActionAt: next, EventType: model.EventSent,
-			Detail: "outreach sent: " + m.Subject + " (" + detail + ")", MessageID: m.MessageID})
-	}
-	return tx.AddEvent(ctx, o.Account, &model.Event{ContactID: c.ID, At: at, Type: model.EventSent,
-		From: c.Status, To: c.Status, Detail: m.Kind + " sent: " + m.Subject, MessageID: m.MessageID})
+	return o.Contacts.Sent(ctx, tx, m, at, detail)
 }
 
 // failed records what a send error means for the message.
@@ -463,8 +371,9 @@ func (o *Outbox) failed(ctx context.Context, m *store.Message, se *SendError) er
 	msg := se.Error()
 	switch {
 	case se.InDoubt():
-		o.Log.Warn("no reply to the final dot: message in doubt, will check Sent", "message_id", m.MessageID, "to", m.ToAddr, "err", msg)
-		return o.Store.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgInDoubt, Attempts: m.Attempts, LastError: msg})
+		o.Log.Warn("no reply to the final dot: message in doubt, will check Sent and never resend on a guess",
+			"message_id", m.MessageID, "to", m.ToAddr, "err", msg)
+		return o.inDoubt(ctx, m, msg)
 	case se.Quota():
 		o.pause(o.QuotaPause, msg)
 		o.Log.Warn("the server asks us to slow down: sending paused", "until", now.Add(o.QuotaPause), "reply", msg)
@@ -491,7 +400,7 @@ func (o *Outbox) requeue(ctx context.Context, m *store.Message, at time.Time, wh
 	if !countAttempt && attempts > 0 {
 		attempts--
 	}
-	return o.Store.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgQueued, Attempts: attempts, NextAttempt: at, LastError: why})
+	return o.Store.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgQueued, Attempts: attempts, NextAttempt: at, LastError: why})
 }
 
 // backoff is exponential from one minute, capped at an hour, with ±20%
@@ -513,31 +422,27 @@ func (o *Outbox) backoff(attempt int) time.Duration {
 func (o *Outbox) permanent(ctx context.Context, m *store.Message, se *SendError) error {
 	msg := se.Error()
 	return o.Store.WithTx(ctx, func(tx *store.Tx) error {
-		if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgFailed, Attempts: m.Attempts, LastError: msg}); err != nil {
+		if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgFailed, Attempts: m.Attempts, LastError: msg}); err != nil {
 			return err
 		}
-		if m.Contact() == 0 {
+		if m.Contact() == 0 || o.Contacts == nil {
 			return nil
 		}
-		c, err := tx.Contact(ctx, m.Contact())
-		if err != nil {
+		unknown := se.Phase == PhaseRcpt && (strings.HasPrefix(se.Enhanced, "5.1.") || se.Code == 550 && se.Enhanced == "")
+		return o.Contacts.Refused(ctx, tx, m, unknown, msg)
+	})
+}
+
+// inDoubt records that m may or may not have gone: it stays in doubt until
+// found in Sent or settled by the owner, and the owner is told once.
+func (o *Outbox) inDoubt(ctx context.Context, m *store.Message, why string) error {
+	return o.Store.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgInDoubt, Attempts: m.Attempts, LastError: why}); err != nil {
 			return err
 		}
-		if se.Phase == PhaseRcpt && (strings.HasPrefix(se.Enhanced, "5.1.") || se.Code == 550 && se.Enhanced == "") {
-			if err := tx.Suppress(ctx, o.Account, c.Email, "bounced", m.MessageID); err != nil {
-				return err
-			}
-			if !c.Status.Suppressing() {
-				return tx.SetStatus(ctx, c, store.Transition{To: model.Bounced, Reason: "recipient refused: " + msg,
-					EventType: model.EventBounce, Detail: "the server refused the address: " + msg, MessageID: m.MessageID})
-			}
+		if m.Contact() == 0 || o.Contacts == nil || m.Kind.ToOwner() {
 			return nil
 		}
-		if m.Kind == KindOutreach && c.Status == model.Queued {
-			return tx.SetStatus(ctx, c, store.Transition{To: model.NeedsInfo, Reason: "send failed: " + msg,
-				EventType: model.EventFailed, Detail: "outreach not sent: " + msg, MessageID: m.MessageID})
-		}
-		return tx.AddEvent(ctx, o.Account, &model.Event{ContactID: c.ID, Type: model.EventFailed, From: c.Status,
-			To: c.Status, Detail: m.Kind + " not sent: " + msg, MessageID: m.MessageID})
+		return o.Contacts.InDoubt(ctx, tx, m, why)
 	})
 }

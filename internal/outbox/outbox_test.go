@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -10,12 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"rapport/internal/apply"
 	"rapport/internal/clock"
 	"rapport/internal/config"
 	"rapport/internal/contacts"
 	"rapport/internal/mailbox"
 	"rapport/internal/model"
 	"rapport/internal/outbox"
+	"rapport/internal/pipeline"
+	"rapport/internal/render"
 	"rapport/internal/schedule"
 	"rapport/internal/store"
 	"rapport/internal/store/storetest"
@@ -29,7 +33,7 @@ var ny, _ = time.LoadLocation("America/New_York")
 
 // simpleRender builds a small, valid message; the compose package's own
 // tests cover the real templates.
-func simpleRender(_ context.Context, kind string, c *model.Contact, date time.Time) (*outbox.Rendered, error) {
+func simpleRender(_ context.Context, _ render.Source, kind model.Kind, c *model.Contact, date time.Time) (*render.Rendered, error) {
 	if c.Company == "" {
 		return nil, fmt.Errorf("%w: outreach: contact has no company", outbox.ErrNeedsInfo)
 	}
@@ -37,7 +41,7 @@ func simpleRender(_ context.Context, kind string, c *model.Contact, date time.Ti
 	subj := "Question about your work at " + c.Company
 	raw := fmt.Sprintf("From: Me <%s>\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s>\r\n\r\nHello %s\r\n",
 		testmail.DefaultUser, c.Email, subj, date.Format(time.RFC1123Z), id, c.Name)
-	return &outbox.Rendered{Raw: []byte(raw), MessageID: id, Subject: subj}, nil
+	return &render.Rendered{Raw: []byte(raw), MessageID: id, Subject: subj}, nil
 }
 
 type fixture struct {
@@ -59,11 +63,15 @@ func newFixture(t *testing.T, s *store.Store, clk *clock.Fake, smtpOpts ...testm
 	smtp := testmail.NewSMTP(t, smtpOpts...)
 	pol := schedule.DefaultPolicy(ny)
 	pol.Spacing = schedule.Spacing{Min: 0, Max: 0}
+	planner := &outbox.Planner{Account: acct, Policy: pol, Home: ny, Rand: rand.New(rand.NewPCG(3, 4))}
+	ap := &apply.Applier{Account: acct, Owner: testmail.DefaultUser, Clock: clk, Planner: planner,
+		Policy: pipeline.Policy{Home: ny, Outreach: pol, FollowupAfter: schedule.MustSpan("7bd"), FollowupMax: 1,
+			FollowupGrace: schedule.MustSpan("7bd")}}
 	f := &fixture{t: t, clock: clk, store: s, smtp: smtp, imap: imap,
-		svc: &contacts.Service{Store: s, Account: acct}}
+		svc: &contacts.Service{Store: s, Account: acct, Apply: ap}}
 	f.ob = &outbox.Outbox{
 		Store: s, Account: acct, Clock: clk, From: testmail.DefaultUser, Home: ny,
-		Policy: pol, Render: simpleRender, FollowupAfter: schedule.MustSpan("7bd"),
+		Policy: pol, Render: simpleRender, Contacts: apply.Outbox{A: ap}, Planner: planner,
 		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Rand: rand.New(rand.NewPCG(1, 2)),
 		Dial: func(ctx context.Context) (*outbox.Conn, error) {
@@ -94,16 +102,7 @@ func (f *fixture) contact(email string) *model.Contact {
 func (f *fixture) cycle() {
 	f.t.Helper()
 	ctx := context.Background()
-	if _, err := f.ob.ResolveInDoubt(ctx); err != nil {
-		f.t.Fatal(err)
-	}
-	if _, err := f.ob.Plan(ctx); err != nil {
-		f.t.Fatal(err)
-	}
-	if _, err := f.ob.SendDue(ctx); err != nil {
-		f.t.Fatal(err)
-	}
-	if err := f.ob.ReconcileSent(ctx); err != nil {
+	if err := f.ob.Pass(ctx); err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -132,9 +131,10 @@ func TestSendsEachOutreachOnceAndAdvances(t *testing.T) {
 		if ann.Status != model.Contacted || ann.NextAction != "followup" {
 			t.Fatalf("ann = %s next %s", ann.Status, ann.NextAction)
 		}
-		// Seven business days after Tuesday 24 Nov is Thursday 3 Dec.
-		if d := ann.NextActionAt.In(ny); d.Month() != time.December || d.Day() != 3 {
-			t.Errorf("follow-up due %v, want Thu 3 Dec", d)
+		// Seven business days after Tuesday 24 Nov is Thursday 3 Dec; the
+		// follow-up is planned for the next preferred morning after it.
+		if d := ann.NextActionAt.In(ny); d.Month() != time.December || d.Day() != 8 || d.Hour() != 9 {
+			t.Errorf("follow-up due %v, want Tue 8 Dec 09:00", d)
 		}
 		nc := f.contact("nc@example.org")
 		if nc.Status != model.NeedsInfo || !strings.Contains(nc.StatusReason, "company") {
@@ -177,10 +177,12 @@ func TestStopMeansStopAtClaim(t *testing.T) {
 		f.add("Ann Lee", "ann@example.org", "Acme")
 		f.add("Bo Chen", "bo@example.org", "Acme")
 		ctx := context.Background()
-		if _, err := f.ob.Plan(ctx); err != nil {
-			t.Fatal(err)
+		for range 2 {
+			if n, err := f.ob.Outreach(ctx); err != nil || n != 1 {
+				t.Fatalf("started %d (%v), want 1", n, err)
+			}
 		}
-		// Between planning and sending, Ann opts out and Bo is paused.
+		// Between writing and sending, Ann opts out and Bo is paused.
 		if _, err := f.svc.SetStatus(ctx, "ann@example.org", model.OptedOut, "asked not to be contacted"); err != nil {
 			t.Fatal(err)
 		}
@@ -248,12 +250,14 @@ func TestQuotaReplyPausesSending(t *testing.T) {
 	ctx := context.Background()
 	q, _ := s.MessagesInState(ctx, f.svc.Account, store.MsgQueued)
 	failed, _ := s.MessagesInState(ctx, f.svc.Account, store.MsgFailed)
-	if len(q) != 5 || len(failed) != 0 {
-		t.Fatalf("queued %d failed %d, want 5 and 0", len(q), len(failed))
+	if len(q) != 1 || len(failed) != 0 {
+		t.Fatalf("queued %d failed %d, want 1 and 0 (the others wait in the plan)", len(q), len(failed))
 	}
 	f.smtp.ClearFailures()
 	clk.Advance(61 * time.Minute)
-	f.cycle()
+	for range 5 {
+		f.cycle()
+	}
 	if n := len(f.smtp.Received()); n != 5 {
 		t.Fatalf("after the pause %d sent, want 5", n)
 	}
@@ -267,6 +271,7 @@ func TestPermanentRecipientRefusalBouncesContact(t *testing.T) {
 		f.add("Gone", "gone@example.org", "Acme")
 		f.add("Here", "here@example.org", "Acme")
 		f.cycle()
+		f.cycle()
 		g := f.contact("gone@example.org")
 		if g.Status != model.Bounced {
 			t.Fatalf("gone = %s", g.Status)
@@ -278,7 +283,7 @@ func TestPermanentRecipientRefusalBouncesContact(t *testing.T) {
 		if len(failed) != 1 || !strings.Contains(failed[0].LastError, "no such user") {
 			t.Fatalf("failed rows %+v", failed)
 		}
-		// The connection survives a refused recipient: the next one went.
+		// A refused recipient stops nothing else: the next one went.
 		if f.contact("here@example.org").Status != model.Contacted {
 			t.Fatal("the message after a refused recipient was not sent")
 		}
@@ -295,7 +300,7 @@ func TestUnansweredDotIsInDoubtAndResolvedFromSent(t *testing.T) {
 	f.smtp.HangAfterData(true, 0)
 	f.add("Ann Lee", "ann@example.org", "Acme")
 	ctx := context.Background()
-	if _, err := f.ob.Plan(ctx); err != nil {
+	if _, err := f.ob.Outreach(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.ob.SendDue(ctx); err != nil {
@@ -340,5 +345,98 @@ func TestOutsideWindowWaitsForNextSlot(t *testing.T) {
 	f.cycle()
 	if len(f.smtp.Received()) != 1 {
 		t.Fatal("not sent at the slot")
+	}
+}
+
+// A final dot the server never answers, for a message it dropped: the
+// message is in doubt and absent from Sent. rapport never sends it again on
+// its own, however long it waits; on the owner's word it goes exactly once.
+func TestInDoubtIsNeverResentWithoutTheOwner(t *testing.T) {
+	clk := clock.NewFake(tuesday)
+	s := storetest.Open(t, "sqlite", clk)
+	imap := testmail.NewIMAP(t)
+	f := newFixture(t, s, clk, testmail.WithSentCopy(imap))
+	f.ob.Sent = &outbox.IMAPSent{Folder: "Sent", Config: mailbox.Config{Host: "127.0.0.1", Port: imap.Port(),
+		Security: mailbox.SecurityNone, Username: imap.Username(), Password: imap.Password()}}
+	f.smtp.HangAfterData(false, 0)
+	f.add("Ann Lee", "ann@example.org", "Acme")
+	ctx := context.Background()
+	f.cycle()
+	doubt, _ := s.MessagesInState(ctx, f.svc.Account, store.MsgInDoubt)
+	if len(doubt) != 1 {
+		t.Fatalf("%d in doubt, want 1", len(doubt))
+	}
+	id := doubt[0].MessageID
+	for range 10 {
+		clk.Advance(time.Hour)
+		f.cycle()
+	}
+	if n := f.smtp.Count(id); n != 0 {
+		t.Fatalf("an in-doubt message absent from Sent was sent %d times without the owner", n)
+	}
+	if st := f.contact("ann@example.org").Status; st != model.Queued {
+		t.Fatalf("ann is %s while her request is in doubt", st)
+	}
+	evs, _ := s.Events(ctx, f.contact("ann@example.org").ID)
+	said := false
+	for _, e := range evs {
+		said = said || strings.Contains(e.Detail, "in doubt")
+	}
+	if !said {
+		t.Errorf("the timeline does not say the request is in doubt: %+v", evs)
+	}
+	if _, err := f.ob.Resolve(ctx, "<"+id+">", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ob.Resolve(ctx, id, false); !errors.Is(err, outbox.ErrNotInDoubt) {
+		t.Fatalf("resolving twice: %v, want ErrNotInDoubt", err)
+	}
+	f.cycle()
+	f.cycle()
+	if n := f.smtp.Count(id); n != 1 {
+		t.Fatalf("after the owner's resend it went %d times, want 1", n)
+	}
+	if st := f.contact("ann@example.org").Status; st != model.Contacted {
+		t.Fatalf("ann is %s after the resend", st)
+	}
+}
+
+var errAppendCrash = errors.New("simulated crash during the first Sent append")
+
+// A crash in the middle of the very first Sent append leaves a copy in
+// Sent that rapport made itself. Finding it afterwards must not make
+// rapport conclude that the provider files sent mail: it would then stop
+// filing copies of later mail.
+func TestInterruptedFirstAppendIsNotTakenForProviderFiling(t *testing.T) {
+	clk := clock.NewFake(tuesday)
+	s := storetest.Open(t, "sqlite", clk)
+	f := newFixture(t, s, clk) // the test server does not file sent mail
+	f.add("Ann Lee", "ann@example.org", "Acme")
+	f.add("Bo Chen", "bo@example.org", "Acme")
+	ctx := context.Background()
+	if err := f.ob.Pass(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	crashed := 0
+	outbox.TestHookSentAppended = func(*store.Message) error { crashed++; return errAppendCrash }
+	t.Cleanup(func() { outbox.TestHookSentAppended = nil })
+	if err := f.ob.ReconcileSent(ctx); !errors.Is(err, errAppendCrash) {
+		t.Fatalf("reconcile: %v, want the simulated crash", err)
+	}
+	outbox.TestHookSentAppended = nil
+	if crashed != 1 || len(f.imap.Messages("Sent")) != 1 {
+		t.Fatalf("crashed %d times, Sent holds %d", crashed, len(f.imap.Messages("Sent")))
+	}
+	// Restarted: the next passes send Bo's request and file both copies.
+	for range 3 {
+		clk.Advance(time.Minute)
+		f.cycle()
+	}
+	if mode, _, _ := s.OnceResult(ctx, f.svc.Account, "sent-filing"); mode != "append" {
+		t.Fatalf("filing learned %q, want append", mode)
+	}
+	if n := len(f.imap.Messages("Sent")); n != 2 {
+		t.Fatalf("Sent holds %d copies, want 2 (one each)", n)
 	}
 }

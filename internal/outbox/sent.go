@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"rapport/internal/mailbox"
+	"rapport/internal/model"
 	"rapport/internal/store"
 )
 
@@ -96,19 +98,32 @@ const (
 	filingKey      = "sent-filing"
 )
 
+// TestHookSentAppended, when set (tests only), runs right after a copy is
+// appended to Sent, before anything is recorded: an error there is a crash
+// in the middle of the very first append.
+var TestHookSentAppended func(m *store.Message) error
+
+// appendKey marks that rapport is about to append (or has appended) a copy
+// of a message to Sent: finding that copy later proves nothing about the
+// provider.
+func appendKey(messageID string) string { return "sent-append:" + messageID }
+
 // ReconcileSent makes sure every sent message is in Sent exactly once.
 // The first time, it waits SentGrace after sending and looks: a provider
 // that filed the message itself is remembered as such and never gets a
-// second copy; otherwise rapport appends, and does so from then on. Every
-// append is preceded by a search, so a crash between the two cannot make a
-// duplicate.
+// second copy; otherwise rapport appends, and does so from then on. What
+// the provider does is learned only from a completed observation: a copy
+// found in Sent counts as the provider's only when rapport never started
+// appending it (an append interrupted by a crash leaves a copy that is
+// rapport's own). Every append is preceded by a search, so a crash between
+// the two cannot make a duplicate.
 func (o *Outbox) ReconcileSent(ctx context.Context) error {
 	o.defaults()
 	if o.Sent == nil {
 		return nil
 	}
-	msgs, err := o.Store.MessagesInState(ctx, o.Account, store.MsgSent)
-	if err != nil {
+	msgs, err := o.Store.UnfiledSent(ctx, o.Account, o.Batch)
+	if err != nil || len(msgs) == 0 {
 		return err
 	}
 	mode, _, err := o.Store.OnceResult(ctx, o.Account, filingKey)
@@ -117,9 +132,6 @@ func (o *Outbox) ReconcileSent(ctx context.Context) error {
 	}
 	now := o.Clock.Now()
 	for _, m := range msgs {
-		if m.Mailbox != "" || m.Direction != store.Out {
-			continue
-		}
 		if mode != filingAppend && now.Sub(m.SentAt()) < o.SentGrace {
 			continue // give the provider time to file it
 		}
@@ -127,28 +139,42 @@ func (o *Outbox) ReconcileSent(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		_, ours, err := o.Store.OnceResult(ctx, o.Account, appendKey(m.MessageID))
+		if err != nil {
+			return err
+		}
 		if found {
 			if mode == "" {
-				mode = filingProvider
-				if _, err := o.Store.Once(ctx, o.Account, filingKey, mode); err != nil {
+				learned := filingProvider
+				if ours {
+					learned = filingAppend // our own interrupted append: the provider did not file it
+				}
+				if err := o.learnFiling(ctx, learned); err != nil {
 					return err
 				}
-				o.Log.Info("the provider files sent mail itself: no copies will be appended to Sent", "folder", o.Sent.Name())
+				mode = learned
 			}
 		} else {
 			if mode == filingProvider && now.Sub(m.SentAt()) < 10*o.SentGrace {
 				continue // it may still be on its way
 			}
+			if _, err := o.Store.Once(ctx, o.Account, appendKey(m.MessageID), ""); err != nil {
+				return err
+			}
 			uid, err = o.Sent.Append(ctx, m.Raw, m.SentAt())
 			if err != nil {
 				return fmt.Errorf("append to %s: %w", o.Sent.Name(), err)
 			}
-			if mode == "" {
-				mode = filingAppend
-				if _, err := o.Store.Once(ctx, o.Account, filingKey, mode); err != nil {
+			if TestHookSentAppended != nil {
+				if err := TestHookSentAppended(m); err != nil {
 					return err
 				}
-				o.Log.Info("the provider does not file sent mail: rapport appends a copy to Sent", "folder", o.Sent.Name())
+			}
+			if mode == "" {
+				if err := o.learnFiling(ctx, filingAppend); err != nil {
+					return err
+				}
+				mode = filingAppend
 			}
 		}
 		if err := o.Store.SetMessageLocation(ctx, m, o.Sent.Name(), 0, uid); err != nil {
@@ -158,54 +184,100 @@ func (o *Outbox) ReconcileSent(ctx context.Context) error {
 	return nil
 }
 
-// ResolveInDoubt settles messages whose final reply never came, by looking
-// in Sent: found means sent. Not found is only conclusive on a provider
-// that files sent mail itself, after InDoubtGrace: then it did not go and is
-// queued again. Otherwise it stays in doubt and is reported, never resent
-// blindly.
+func (o *Outbox) learnFiling(ctx context.Context, mode string) error {
+	if _, err := o.Store.Once(ctx, o.Account, filingKey, mode); err != nil {
+		return err
+	}
+	if mode == filingProvider {
+		o.Log.Info("the provider files sent mail itself: no copies will be appended to Sent", "folder", o.Sent.Name())
+	} else {
+		o.Log.Info("the provider does not file sent mail: rapport appends a copy to Sent", "folder", o.Sent.Name())
+	}
+	return nil
+}
+
+// ResolveInDoubt looks in Sent for messages whose final reply never came:
+// found means sent. Not found settles nothing: the message stays in doubt
+// and the owner decides (Resolve), because a message that may have gone is
+// never sent again on a guess.
 func (o *Outbox) ResolveInDoubt(ctx context.Context) (resolved int, err error) {
 	o.defaults()
 	if o.Sent == nil {
 		return 0, nil
 	}
-	msgs, err := o.Store.MessagesInState(ctx, o.Account, store.MsgInDoubt)
+	now := o.Clock.Now()
+	o.mu.Lock()
+	recent := !o.lastInDoubt.IsZero() && now.Sub(o.lastInDoubt) < o.InDoubtRecheck
+	o.mu.Unlock()
+	if recent {
+		return 0, nil
+	}
+	msgs, err := o.Store.MessagesInState(ctx, o.Account, model.MsgInDoubt)
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
-	mode, _, err := o.Store.OnceResult(ctx, o.Account, filingKey)
-	if err != nil {
-		return 0, err
-	}
-	now := o.Clock.Now()
+	o.mu.Lock()
+	o.lastInDoubt = now
+	o.mu.Unlock()
 	for _, m := range msgs {
 		uid, found, err := o.Sent.Find(ctx, m.MessageID)
 		if err != nil {
 			return resolved, err
 		}
-		switch {
-		case found:
-			err = o.Store.WithTx(ctx, func(tx *store.Tx) error {
-				if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgSent, Attempts: m.Attempts, SentAt: now,
-					LastError: "resolved: found in " + o.Sent.Name()}); err != nil {
-					return err
-				}
-				if err := tx.SetMessageLocation(ctx, m, o.Sent.Name(), 0, uid); err != nil {
-					return err
-				}
-				return o.advance(ctx, tx, m, now, "in doubt, found in "+o.Sent.Name())
-			})
-			o.Log.Info("in-doubt message found in Sent: it was sent", "message_id", m.MessageID, "to", m.ToAddr)
-		case mode == filingProvider && now.Sub(time.UnixMilli(m.UpdatedAtMs)) >= o.InDoubtGrace:
-			err = o.Store.TransitionMessage(ctx, m, store.MsgUpdate{To: store.MsgQueued, Attempts: m.Attempts,
-				LastError: "resolved: not in " + o.Sent.Name() + " of a provider that files sent mail, so it was not sent"})
-			o.Log.Info("in-doubt message absent from Sent: it did not go, queued again", "message_id", m.MessageID, "to", m.ToAddr)
-		default:
+		if !found {
 			continue
 		}
-		if err != nil && !errors.Is(err, store.ErrStateChanged) {
+		if err := o.settle(ctx, m, true, uid, "found in "+o.Sent.Name()); err != nil {
 			return resolved, err
 		}
+		o.Log.Info("in-doubt message found in Sent: it was sent", "message_id", m.MessageID, "to", m.ToAddr)
 		resolved++
 	}
 	return resolved, nil
+}
+
+// ErrNotInDoubt is returned by Resolve for a message that is not in doubt.
+var ErrNotInDoubt = errors.New("message is not in doubt")
+
+// Resolve settles an in-doubt message on the owner's word: sent (it did
+// go: the contact moves on as if the server had said so) or resend (it did
+// not: it is queued again, once).
+func (o *Outbox) Resolve(ctx context.Context, messageID string, sent bool) (*store.Message, error) {
+	o.defaults()
+	m, err := o.Store.MessageByMessageID(ctx, o.Account, strings.Trim(strings.TrimSpace(messageID), "<>"))
+	if err != nil {
+		return nil, fmt.Errorf("message %s: %w", messageID, err)
+	}
+	if m.State != model.MsgInDoubt {
+		return m, fmt.Errorf("%s is %s: %w", m.MessageID, m.State, ErrNotInDoubt)
+	}
+	how := "you said it went"
+	if !sent {
+		how = "you said it did not go: queued again"
+	}
+	return m, o.settle(ctx, m, sent, 0, how)
+}
+
+func (o *Outbox) settle(ctx context.Context, m *store.Message, sent bool, uid uint32, how string) error {
+	now := o.Clock.Now()
+	err := o.Store.WithTx(ctx, func(tx *store.Tx) error {
+		if !sent {
+			return tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgQueued, Attempts: m.Attempts,
+				NextAttempt: now, LastError: "resolved: " + how})
+		}
+		if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgSent, Attempts: m.Attempts, SentAt: now,
+			LastError: "resolved: " + how}); err != nil {
+			return err
+		}
+		if uid != 0 {
+			if err := tx.SetMessageLocation(ctx, m, o.Sent.Name(), 0, uid); err != nil {
+				return err
+			}
+		}
+		return o.advance(ctx, tx, m, now, "in doubt, "+how)
+	})
+	if errors.Is(err, store.ErrStateChanged) {
+		return nil
+	}
+	return err
 }

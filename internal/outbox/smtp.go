@@ -17,6 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"rapport/internal/config"
+	"rapport/internal/oauth"
 )
 
 // SMTPConfig is where and how to submit mail.
@@ -29,6 +30,10 @@ type SMTPConfig struct {
 	RootCAs   *x509.CertPool // nil: the system pool
 	HelloName string         // EHLO name; default the sender's domain
 	Timeout   time.Duration  // per command; default 60s
+	// OAuth2, when set, authenticates with an access token from it (AUTH
+	// OAUTHBEARER or XOAUTH2, as the server offers) instead of Password;
+	// it is asked at every dial.
+	OAuth2 oauth.TokenSource
 }
 
 // Phase is how far an SMTP transaction got.
@@ -142,7 +147,45 @@ type Conn struct {
 
 // Dial connects, secures and authenticates. Authentication is refused over
 // a cleartext connection unless the server is on loopback.
+//
+// With OAuth2, a refused access token is renewed once and tried on a new
+// connection (go-smtp cancels a failed AUTH with "*", which Postfix takes
+// for a stray command and drops the connection). A grant that cannot be
+// renewed (oauth.ErrSignInExpired) is an authentication failure, so
+// sending pauses until a new sign-in; a provider that cannot be reached is
+// a temporary connect failure.
 func Dial(ctx context.Context, cfg SMTPConfig) (*Conn, error) {
+	if cfg.OAuth2 == nil || cfg.Username == "" {
+		return dial(ctx, cfg, oauth.Token{})
+	}
+	tokenErr := func(err error) error {
+		err = fmt.Errorf("sign in as %s: %w", cfg.Username, err)
+		if oauth.Temporary(err) || ctx.Err() != nil {
+			return &SendError{Phase: PhaseConnect, Err: err}
+		}
+		return &SendError{Phase: PhaseAuth, Err: err}
+	}
+	tok, err := cfg.OAuth2.Token(ctx)
+	if err != nil {
+		return nil, tokenErr(err)
+	}
+	c, err := dial(ctx, cfg, tok)
+	var se *SendError
+	if err == nil || !errors.As(err, &se) || se.Phase != PhaseAuth || !se.AuthFailed() || se.Code == 0 {
+		return c, err
+	}
+	if tok, err = cfg.OAuth2.Renew(ctx, tok); err != nil {
+		return nil, tokenErr(err)
+	}
+	c, err = dial(ctx, cfg, tok)
+	if errors.As(err, &se) && se.Phase == PhaseAuth && se.AuthFailed() && se.Code != 0 {
+		se.Err = fmt.Errorf("%w: %w", se.Err, oauth.ErrTokenRefused)
+	}
+	return c, err
+}
+
+// dial is one connection attempt; a non-zero tok authenticates with it.
+func dial(ctx context.Context, cfg SMTPConfig, tok oauth.Token) (*Conn, error) {
 	timeout := cfg.Timeout
 	if timeout == 0 {
 		timeout = 60 * time.Second
@@ -198,15 +241,39 @@ func Dial(ctx context.Context, cfg SMTPConfig) (*Conn, error) {
 			c.Close()
 			return nil, classify(PhaseAuth, errors.New("server offers no AUTH"))
 		}
-		// The password goes only into the SASL exchange; go-smtp's errors
-		// carry the server's reply, never what we sent.
-		if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password.Reveal())); err != nil {
+		if !tok.IsZero() {
+			if err := authOAuth2(c, cfg, tok); err != nil {
+				c.Close()
+				return nil, err
+			}
+		} else if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password.Reveal())); err != nil {
+			// The password goes only into the SASL exchange; go-smtp's
+			// errors carry the server's reply, never what we sent.
 			c.Close()
 			return nil, classify(PhaseAuth, err)
 		}
 	}
 	_ = raw.SetDeadline(time.Time{})
 	return &Conn{c: c, conn: raw}, nil
+}
+
+// authOAuth2 authenticates with tok: OAUTHBEARER where offered, else
+// XOAUTH2.
+func authOAuth2(c *smtp.Client, cfg SMTPConfig, tok oauth.Token) error {
+	_, params := c.Extension("AUTH")
+	mech := oauth.ChooseMechanism(strings.Fields(params))
+	if mech == "" {
+		return classify(PhaseAuth, fmt.Errorf("the server offers no OAuth2 mechanism (AUTH %s); use smtp.auth password", params))
+	}
+	sc := oauth.NewClient(mech, cfg.Username, tok, cfg.Host, cfg.Port)
+	if err := c.Auth(sc); err != nil {
+		se := classify(PhaseAuth, err)
+		if r := sc.Reason(); r != "" && se.Code != 0 {
+			se.Message += " (" + r + ")"
+		}
+		return se
+	}
+	return nil
 }
 
 // Send submits one message. beforeData runs after the recipient is

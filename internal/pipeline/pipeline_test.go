@@ -34,7 +34,7 @@ func TestInboundTransitions(t *testing.T) {
 		to          model.Status
 		cancel      bool
 		suppress    string
-		next        string
+		next        model.Action
 		nextAt      time.Time
 		event       string
 	}{
@@ -65,7 +65,7 @@ func TestInboundTransitions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := tt.c
-			d := Inbound(&c, tt.r, tt.fromContact, now, Policy{AddBusinessDays: weekdays})
+			d := Inbound(&c, Facts{}, Mail{Result: tt.r, FromContact: tt.fromContact}, now, Policy{})
 			if d.To != tt.to || d.CancelPlanned != tt.cancel || d.Suppress != tt.suppress || d.EventType != tt.event {
 				t.Fatalf("decision %+v", d)
 			}
@@ -85,9 +85,9 @@ func TestInboundTransitions(t *testing.T) {
 
 func TestSnoozeResumesToAFollowup(t *testing.T) {
 	c := model.Contact{Status: model.Contacted}
-	d := Inbound(&c, classify.Result{Kind: classify.KindHuman, Intent: classify.IntentSnooze,
-		SnoozeUntil: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)}, true, now, Policy{})
-	if d.ResumeStatus != model.Contacted || !d.Notify || !strings.Contains(d.NotifyTitle, "1 Mar 2027") {
+	d := Inbound(&c, Facts{}, Mail{Result: classify.Result{Kind: classify.KindHuman, Intent: classify.IntentSnooze,
+		SnoozeUntil: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)}, FromContact: true}, now, Policy{})
+	if d.ResumeStatus != model.Contacted || d.Notice == nil || !strings.Contains(d.Notice.Title, "1 Mar 2027") {
 		t.Fatalf("%+v", d)
 	}
 }
@@ -102,7 +102,7 @@ func TestOwnMessages(t *testing.T) {
 		{model.Replied, "", false},
 		{model.Scheduled, "", false},
 	} {
-		d := Own(&model.Contact{Status: tt.from}, now)
+		d := Own(&model.Contact{Status: tt.from}, Facts{}, nil, now, Policy{})
 		if d.To != tt.to || d.CancelPlanned != tt.cancel || !d.Exchange || d.EventType != model.EventOwnMessage {
 			t.Errorf("own message while %s: %+v", tt.from, d)
 		}
@@ -112,9 +112,9 @@ func TestOwnMessages(t *testing.T) {
 func TestProposalNotifiesWithTimes(t *testing.T) {
 	c := model.Contact{Name: "Maria", Status: model.Contacted}
 	at := time.Date(2026, 12, 1, 19, 0, 0, 0, time.UTC)
-	d := Inbound(&c, classify.Result{Kind: classify.KindHuman, Intent: classify.IntentMeetingProposal,
-		ProposedTimes: []time.Time{at}, NewText: "Tuesday at 2pm?"}, true, now, Policy{})
-	if d.To != model.Replied || len(d.Proposed) != 1 || !d.Notify || !strings.Contains(d.NotifyTitle, "proposed") {
+	d := Inbound(&c, Facts{}, Mail{Result: classify.Result{Kind: classify.KindHuman, Intent: classify.IntentMeetingProposal,
+		ProposedTimes: []time.Time{at}, NewText: "Tuesday at 2pm?"}, FromContact: true}, now, Policy{})
+	if d.To != model.Replied || d.Meeting == nil || len(d.Meeting.Times) != 1 || d.Notice == nil || !strings.Contains(d.Notice.Title, "proposed") {
 		t.Fatalf("%+v", d)
 	}
 }

@@ -65,8 +65,14 @@ func (a Availability) String() string {
 // Option is one concrete meeting time offered to a contact.
 type Option struct {
 	Start, End time.Time
+	// InHours is set by MeetingOptionsFor when the option lies inside the
+	// contact's working hours.
+	InHours bool
 }
 
+// MeetingOptions reads everything in the owner's zone and knows nothing
+// of the contact; MeetingOptionsFor is the one to use for a request.
+//
 // MeetingOptions returns up to n concrete options from the user's weekly
 // availability, one per day, on the first matching days at least
 // MeetingLeadDays after now's date, skipping public holidays on c. Dates and

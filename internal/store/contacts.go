@@ -16,6 +16,7 @@ import (
 // queries is filled from queries.sql by tag.
 type queries struct {
 	AccountGet          string `query:"account-get"`
+	AccountCreated      string `query:"account-created"`
 	AccountInsert       string `query:"account-insert"`
 	ContactInsert       string `query:"contact-insert"`
 	ContactUpdateFields string `query:"contact-update-fields"`
@@ -39,6 +40,7 @@ type queries struct {
 	CheckpointsAll      string `query:"checkpoints-all"`
 	OnceInsert          string `query:"once-insert"`
 	OnceGet             string `query:"once-get"`
+	OnceSet             string `query:"once-set"`
 	MessageInsert       string `query:"message-insert"`
 	MessageByID         string `query:"message-by-id"`
 	MessageByMsgID      string `query:"message-by-message-id"`
@@ -60,6 +62,53 @@ type queries struct {
 	MeetingsInState     string `query:"meetings-in-state"`
 	MeetingSetState     string `query:"meeting-set-state"`
 	MeetingSetNotes     string `query:"meeting-set-notes"`
+	MeetingSetPrepared  string `query:"meeting-set-prepared"`
+	MeetingUpdate       string `query:"meeting-update"`
+	MeetingsSchedAfter  string `query:"meetings-scheduled-after"`
+	ContactsDueTimers   string `query:"contacts-due-timers"`
+	ContactsNextTimer   string `query:"contacts-next-timer"`
+	ContactsNextOf      string `query:"contacts-next-timer-of"`
+	ContactsDueAction   string `query:"contacts-due-action"`
+	ContactsSlots       string `query:"contacts-planned-slots"`
+	ContactsQueue       string `query:"contacts-queue"`
+	ContactsReferredBy  string `query:"contacts-referred-by"`
+	ContactsLastSlot    string `query:"contacts-last-slot"`
+	MessagesByMsgIDs    string `query:"messages-by-message-ids" in:"1"`
+	MessagesDrafts      string `query:"messages-pending-drafts"`
+	ThreadContacts      string `query:"thread-contacts" in:"1"`
+	ContactsByEmails    string `query:"contacts-by-emails" in:"1"`
+	MessagesNextDue     string `query:"messages-next-due"`
+	MessagesNextDueTo   string `query:"messages-next-due-to"`
+	MessagesUnfiled     string `query:"messages-unfiled"`
+	MessagesCountState  string `query:"messages-count-in-state"`
+	MessagesToSince     string `query:"messages-to-since"`
+	MessagesLastSent    string `query:"messages-last-sent"`
+	MessagesMetaByCont  string `query:"messages-meta-by-contact"`
+	// Imports, identities and removal (contacts_import.go).
+	ContactInsertMany     string `query:"contact-insert-many"`
+	EventInsertMany       string `query:"event-insert-many"`
+	ContactInsertArrays   string `query:"contact-insert-arrays"`
+	EventInsertArrays     string `query:"event-insert-arrays"`
+	ContactKeys           string `query:"contact-keys"`
+	ContactSetEmail       string `query:"contact-set-email"`
+	ContactDelete         string `query:"contact-delete"`
+	ContactMailInFlight   string `query:"contact-mail-in-flight"`
+	ContactMailDropUnsent string `query:"contact-mail-drop-unsent"`
+	ContactMailDetach     string `query:"contact-mail-detach"`
+	ContactMailDelete     string `query:"contact-mail-delete"`
+	ContactEventsDetach   string `query:"contact-events-detach"`
+	ContactEventsDelete   string `query:"contact-events-delete"`
+	ContactThreadsDelete  string `query:"contact-threads-delete"`
+	ContactMeetingsDelete string `query:"contact-meetings-delete"`
+	ContactsClearReferrer string `query:"contacts-clear-referrer"`
+	// The weekly digest (digest.go).
+	DigestWaiting    string `query:"digest-waiting"`
+	DigestChanges    string `query:"digest-changes"`
+	DigestMilestones string `query:"digest-milestones"`
+	DigestMeetings   string `query:"digest-meetings"`
+	DigestHeldBefore string `query:"digest-meetings-held-before"`
+	DigestDrafts     string `query:"digest-drafts"`
+	DigestOutbox     string `query:"digest-outbox"`
 }
 
 // Account returns the id of the account for a mailbox address, creating it.
@@ -72,6 +121,15 @@ func (o *ops) Account(ctx context.Context, email string) (int64, error) {
 		return 0, fmt.Errorf("get account: %w", err)
 	}
 	return id, nil
+}
+
+// AccountCreated is when the account was first seen (the first run).
+func (o *ops) AccountCreated(ctx context.Context, id int64) (time.Time, error) {
+	var ms int64
+	if err := sqlx.GetContext(ctx, o.x, &ms, o.q.AccountCreated, id); err != nil {
+		return time.Time{}, fmt.Errorf("account: %w", err)
+	}
+	return tmi(ms), nil
 }
 
 type contactRow struct {
@@ -101,10 +159,10 @@ type contactRow struct {
 
 func (r *contactRow) contact() *model.Contact {
 	c := &model.Contact{
-		ID: r.ID, AccountID: r.AccountID, Email: r.Email, Name: r.Name, Company: r.Company, Role: r.Role,
+		ID: r.ID, AccountID: r.AccountID, Email: addressOf(r.Email), Name: r.Name, Company: r.Company, Role: r.Role,
 		Connection: r.Connection, ReferredBy: r.ReferredBy, Timezone: r.Timezone, Notes: r.Notes,
 		Status: model.Status(r.Status), StatusChangedAt: tmi(r.StatusChangedAt), StatusReason: r.StatusReason,
-		NextAction: r.NextAction, NextActionAt: tm(r.NextActionAt), SnoozedUntil: tm(r.SnoozedUntil),
+		NextAction: model.Action(r.NextAction), NextActionAt: tm(r.NextActionAt), SnoozedUntil: tm(r.SnoozedUntil),
 		ResumeStatus: model.Status(r.ResumeStatus), FollowupsSent: r.FollowupsSent,
 		LastExchangeAt: tm(r.LastExchangeAt), CreatedAt: tmi(r.CreatedAt), UpdatedAt: tmi(r.UpdatedAt),
 	}
@@ -209,7 +267,7 @@ var ErrStatusChanged = errors.New("contact status changed concurrently")
 type Transition struct {
 	To           model.Status
 	Reason       string // stored on the contact, shown in lists
-	NextAction   string
+	NextAction   model.Action
 	NextActionAt time.Time
 	SnoozedUntil time.Time
 	ResumeStatus model.Status
@@ -219,14 +277,15 @@ type Transition struct {
 	At           time.Time // default: now
 }
 
-// SetStatus moves c from its current status, checked in the WHERE clause,
-// and records the change on the timeline. It updates c in place.
-func (o *ops) SetStatus(ctx context.Context, c *model.Contact, t Transition) error {
+// WriteStatus moves c from its current status, checked in the WHERE clause,
+// and records the change on the timeline. It updates c in place. Only the
+// state machine's applier (internal/apply) calls it.
+func (o *ops) WriteStatus(ctx context.Context, c *model.Contact, t Transition) error {
 	at := t.At
 	if at.IsZero() {
 		at = o.clock.Now()
 	}
-	res, err := o.x.ExecContext(ctx, o.q.ContactSetStatus, string(t.To), at.UnixMilli(), t.Reason, t.NextAction,
+	res, err := o.x.ExecContext(ctx, o.q.ContactSetStatus, string(t.To), at.UnixMilli(), t.Reason, string(t.NextAction),
 		ms(t.NextActionAt), ms(t.SnoozedUntil), string(t.ResumeStatus), o.now(), c.ID, string(c.Status))
 	if err != nil {
 		return fmt.Errorf("set status of %s: %w", c.Email, err)
@@ -245,17 +304,17 @@ func (o *ops) SetStatus(ctx context.Context, c *model.Contact, t Transition) err
 		Detail: t.Detail, MessageID: t.MessageID})
 }
 
-// SetNextAction changes what happens next to a contact without changing its status.
-func (o *ops) SetNextAction(ctx context.Context, c *model.Contact, action string, at time.Time) error {
-	if _, err := o.x.ExecContext(ctx, o.q.ContactSetNext, action, ms(at), o.now(), c.ID); err != nil {
+// WriteNextAction changes what happens next to a contact without changing its status.
+func (o *ops) WriteNextAction(ctx context.Context, c *model.Contact, action model.Action, at time.Time) error {
+	if _, err := o.x.ExecContext(ctx, o.q.ContactSetNext, string(action), ms(at), o.now(), c.ID); err != nil {
 		return fmt.Errorf("set next action of %s: %w", c.Email, err)
 	}
 	c.NextAction, c.NextActionAt = action, at
 	return nil
 }
 
-// SetFollowupsSent records how many follow-ups a contact has had.
-func (o *ops) SetFollowupsSent(ctx context.Context, c *model.Contact, n int) error {
+// WriteFollowups records how many follow-ups a contact has had.
+func (o *ops) WriteFollowups(ctx context.Context, c *model.Contact, n int) error {
 	if _, err := o.x.ExecContext(ctx, o.q.ContactSetFollowups, n, o.now(), c.ID); err != nil {
 		return fmt.Errorf("set follow-ups of %s: %w", c.Email, err)
 	}
@@ -435,6 +494,15 @@ func (o *ops) Once(ctx context.Context, accountID int64, key, result string) (bo
 	return n == 1, nil
 }
 
+// SetState records a value under key, replacing any before: small state
+// that changes (when another instance was last seen).
+func (o *ops) SetState(ctx context.Context, accountID int64, key, value string) error {
+	if _, err := o.x.ExecContext(ctx, o.q.OnceSet, accountID, key, value, o.now()); err != nil {
+		return fmt.Errorf("record %s: %w", key, err)
+	}
+	return nil
+}
+
 // OnceResult returns what was recorded with key, and whether it exists.
 func (o *ops) OnceResult(ctx context.Context, accountID int64, key string) (string, bool, error) {
 	var r string
@@ -446,4 +514,165 @@ func (o *ops) OnceResult(ctx context.Context, accountID int64, key string) (stri
 		return "", false, fmt.Errorf("get %s: %w", key, err)
 	}
 	return r, true, nil
+}
+
+// DueTimers lists contacts whose lifecycle timer (model.Timers but
+// outreach, which is the outbox's) is due at t, earliest first, at most
+// limit.
+func (o *ops) DueTimers(ctx context.Context, accountID int64, t time.Time, limit int) ([]*model.Contact, error) {
+	return o.contactList(ctx, o.q.ContactsDueTimers, accountID, t.UnixMilli(), limit)
+}
+
+// DueAction lists contacts whose next action is a and due at t.
+func (o *ops) DueAction(ctx context.Context, accountID int64, a model.Action, t time.Time, limit int) ([]*model.Contact, error) {
+	return o.contactList(ctx, o.q.ContactsDueAction, accountID, string(a), t.UnixMilli(), limit)
+}
+
+// NextTimer is the earliest due time of any contact's lifecycle timer
+// (zero when none).
+func (o *ops) NextTimer(ctx context.Context, accountID int64) (time.Time, error) {
+	var v sql.NullInt64
+	if err := sqlx.GetContext(ctx, o.x, &v, o.q.ContactsNextTimer, accountID); err != nil {
+		return time.Time{}, fmt.Errorf("next timer: %w", err)
+	}
+	return tm(v), nil
+}
+
+// NextTimerOf is the earliest due time of one action (zero when none).
+func (o *ops) NextTimerOf(ctx context.Context, accountID int64, a model.Action) (time.Time, error) {
+	var v sql.NullInt64
+	if err := sqlx.GetContext(ctx, o.x, &v, o.q.ContactsNextOf, accountID, string(a)); err != nil {
+		return time.Time{}, fmt.Errorf("next %s: %w", a, err)
+	}
+	return tm(v), nil
+}
+
+// PlannedSlots returns the planned outreach slots of queued contacts in
+// [from, to).
+func (o *ops) PlannedSlots(ctx context.Context, accountID int64, from, to time.Time) ([]time.Time, error) {
+	var raw []int64
+	if err := sqlx.SelectContext(ctx, o.x, &raw, o.q.ContactsSlots, accountID, from.UnixMilli(), to.UnixMilli()); err != nil {
+		return nil, fmt.Errorf("list planned slots: %w", err)
+	}
+	out := make([]time.Time, len(raw))
+	for i, r := range raw {
+		out[i] = tmi(r)
+	}
+	return out, nil
+}
+
+// Queue lists the queued contacts waiting for their first request, in plan
+// order.
+func (o *ops) Queue(ctx context.Context, accountID int64) ([]*model.Contact, error) {
+	return o.contactList(ctx, o.q.ContactsQueue, accountID)
+}
+
+func (o *ops) contactList(ctx context.Context, q string, args ...any) ([]*model.Contact, error) {
+	var rows []contactRow
+	if err := sqlx.SelectContext(ctx, o.x, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	out := make([]*model.Contact, len(rows))
+	for i := range rows {
+		out[i] = rows[i].contact()
+	}
+	return out, nil
+}
+
+// ReferredBy lists the contacts someone referred (referred_by is their
+// address), oldest first.
+func (o *ops) ReferredBy(ctx context.Context, accountID int64, email string) ([]*model.Contact, error) {
+	return o.contactList(ctx, o.q.ContactsReferredBy, accountID, email)
+}
+
+// LastPlannedSlot is the latest planned first-request slot of a queued
+// contact (zero when the queue is empty).
+func (o *ops) LastPlannedSlot(ctx context.Context, accountID int64) (time.Time, error) {
+	var v sql.NullInt64
+	if err := sqlx.GetContext(ctx, o.x, &v, o.q.ContactsLastSlot, accountID); err != nil {
+		return time.Time{}, fmt.Errorf("last planned slot: %w", err)
+	}
+	return tm(v), nil
+}
+
+// ContactsByEmails returns the contacts with these addresses, by address.
+func (o *ops) ContactsByEmails(ctx context.Context, accountID int64, emails []string) (map[string]*model.Contact, error) {
+	out := map[string]*model.Contact{}
+	for _, chunk := range chunks(emails) {
+		q, args, err := o.in(o.q.ContactsByEmails, accountID, chunk)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := o.contactList(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			out[c.Email] = c
+		}
+	}
+	return out, nil
+}
+
+// ThreadContacts returns, for those of ids that belong to a contact's
+// thread, the contact's id.
+func (o *ops) ThreadContacts(ctx context.Context, accountID int64, ids []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, chunk := range chunks(ids) {
+		q, args, err := o.in(o.q.ThreadContacts, accountID, chunk)
+		if err != nil {
+			return nil, err
+		}
+		var rows []struct {
+			MessageID string `db:"message_id"`
+			ContactID int64  `db:"contact_id"`
+		}
+		if err := sqlx.SelectContext(ctx, o.x, &rows, q, args...); err != nil {
+			return nil, fmt.Errorf("find threads: %w", err)
+		}
+		for _, r := range rows {
+			out[r.MessageID] = r.ContactID
+		}
+	}
+	return out, nil
+}
+
+// MessagesByMessageIDs returns the recorded messages (without bodies) with
+// these Message-IDs, by Message-ID.
+func (o *ops) MessagesByMessageIDs(ctx context.Context, accountID int64, ids []string) (map[string]*Message, error) {
+	out := map[string]*Message{}
+	for _, chunk := range chunks(ids) {
+		q, args, err := o.in(o.q.MessagesByMsgIDs, accountID, chunk)
+		if err != nil {
+			return nil, err
+		}
+		var ms []*Message
+		if err := sqlx.SelectContext(ctx, o.x, &ms, q, args...); err != nil {
+			return nil, fmt.Errorf("find messages: %w", err)
+		}
+		for _, m := range ms {
+			out[m.MessageID] = m
+		}
+	}
+	return out, nil
+}
+
+// chunks splits a list for IN queries (SQLite allows 32766 variables;
+// a few hundred keep statements small), dropping duplicates and empties.
+func chunks(l []string) [][]string {
+	seen := map[string]bool{}
+	var uniq []string
+	for _, s := range l {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			uniq = append(uniq, s)
+		}
+	}
+	var out [][]string
+	for len(uniq) > 0 {
+		n := min(len(uniq), 500)
+		out = append(out, uniq[:n])
+		uniq = uniq[n:]
+	}
+	return out
 }

@@ -31,6 +31,11 @@ type Meeting struct {
 	Source    string // cli, calendar, reply, owner…
 	Notes     string
 	MessageID string // the message that proposed or announced it
+	Location  string // a video link, a phone number or a place
+	UID       string // the iCalendar UID of its invitation (received or sent)
+	Sequence  int    // the invitation's SEQUENCE: bumped by each update rapport sends
+	Prepared  bool   // the preparation note was made
+	Timezone  string // the contact's zone when it was agreed
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -49,6 +54,11 @@ type meetingRow struct {
 	Source      string `db:"source"`
 	Notes       string `db:"notes"`
 	MessageID   string `db:"message_id"`
+	Location    string `db:"location"`
+	UID         string `db:"uid"`
+	Sequence    int    `db:"sequence"`
+	Prepared    int    `db:"prepared"`
+	Timezone    string `db:"timezone"`
 	CreatedAt   int64  `db:"created_at"`
 	UpdatedAt   int64  `db:"updated_at"`
 }
@@ -56,7 +66,8 @@ type meetingRow struct {
 func (r *meetingRow) meeting() *Meeting {
 	return &Meeting{ID: r.ID, AccountID: r.AccountID, ContactID: r.ContactID, Start: tmi(r.StartsAt),
 		Duration: time.Duration(r.DurationMin) * time.Minute, Format: r.Format, State: r.State, Source: r.Source,
-		Notes: r.Notes, MessageID: r.MessageID, CreatedAt: tmi(r.CreatedAt), UpdatedAt: tmi(r.UpdatedAt)}
+		Notes: r.Notes, MessageID: r.MessageID, Location: r.Location, UID: r.UID, Sequence: r.Sequence,
+		Prepared: r.Prepared != 0, Timezone: r.Timezone, CreatedAt: tmi(r.CreatedAt), UpdatedAt: tmi(r.UpdatedAt)}
 }
 
 // InsertMeeting stores a meeting and sets m.ID. The duration is kept in
@@ -68,7 +79,8 @@ func (o *ops) InsertMeeting(ctx context.Context, m *Meeting) error {
 	}
 	now := o.clock.Now()
 	id, err := o.insertID(ctx, o.q.MeetingInsert, m.AccountID, m.ContactID, m.Start.UnixMilli(), mins, m.Format, m.State,
-		m.Source, m.Notes, m.MessageID, now.UnixMilli(), now.UnixMilli())
+		m.Source, m.Notes, m.MessageID, m.Location, m.UID, m.Sequence, boolInt(m.Prepared), m.Timezone,
+		now.UnixMilli(), now.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("insert meeting: %w", err)
 	}
@@ -127,4 +139,40 @@ func (o *ops) SetMeetingNotes(ctx context.Context, m *Meeting, notes string) err
 	}
 	m.Notes, m.UpdatedAt = notes, o.clock.Now()
 	return nil
+}
+
+// SetMeetingPrepared records that the preparation note for m was made.
+func (o *ops) SetMeetingPrepared(ctx context.Context, m *Meeting) error {
+	if _, err := o.x.ExecContext(ctx, o.q.MeetingSetPrepared, o.now(), m.ID); err != nil {
+		return fmt.Errorf("meeting %d prepared: %w", m.ID, err)
+	}
+	m.Prepared = true
+	return nil
+}
+
+// UpdateMeeting stores m's time, length, format, place, UID and sequence.
+func (o *ops) UpdateMeeting(ctx context.Context, m *Meeting) error {
+	mins := int64(m.Duration / time.Minute)
+	if mins < 1 {
+		mins = 1
+	}
+	if _, err := o.x.ExecContext(ctx, o.q.MeetingUpdate, m.Start.UnixMilli(), mins, m.Format, m.Location, m.UID,
+		m.Sequence, m.Timezone, o.now(), m.ID); err != nil {
+		return fmt.Errorf("update meeting %d: %w", m.ID, err)
+	}
+	m.Duration = time.Duration(mins) * time.Minute
+	return nil
+}
+
+// MeetingsScheduledAfter lists scheduled meetings starting at or after t
+// (the digest's week ahead).
+func (o *ops) MeetingsScheduledAfter(ctx context.Context, accountID int64, t time.Time) ([]*Meeting, error) {
+	return o.meetings(ctx, o.q.MeetingsSchedAfter, accountID, t.UnixMilli())
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -8,55 +8,55 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"rapport/internal/model"
 )
 
-// Message directions.
+// Message directions and states: see model.Direction and model.MsgState.
 const (
-	Out = "out"
-	In  = "in"
-)
+	Out = model.Out
+	In  = model.In
 
-// Message states. Outbound mail moves queued → sending → in_flight → sent,
-// or to failed, in_doubt or cancelled; drafts are drafted; inbound mail
-// rapport has processed is received.
-const (
-	MsgQueued    = "queued"
-	MsgSending   = "sending"   // claimed; the SMTP transaction has not reached DATA
-	MsgInFlight  = "in_flight" // DATA is about to start or has started
-	MsgSent      = "sent"
-	MsgInDoubt   = "in_doubt" // the final reply never came; resolved from Sent
-	MsgFailed    = "failed"
-	MsgCancelled = "cancelled"
-	MsgDrafted   = "drafted"
-	MsgReceived  = "received"
+	MsgQueued    = model.MsgQueued
+	MsgSending   = model.MsgSending
+	MsgInFlight  = model.MsgInFlight
+	MsgSent      = model.MsgSent
+	MsgInDoubt   = model.MsgInDoubt
+	MsgFailed    = model.MsgFailed
+	MsgCancelled = model.MsgCancelled
+	MsgDrafted   = model.MsgDrafted
+	MsgWithdraw  = model.MsgWithdraw
+	MsgWithdrawn = model.MsgWithdrawn
+	MsgReceived  = model.MsgReceived
 )
 
 // Message is one row of the messages table.
 type Message struct {
-	ID             int64         `db:"id"`
-	AccountID      int64         `db:"account_id"`
-	ContactID      sql.NullInt64 `db:"contact_id"`
-	Direction      string        `db:"direction"`
-	Kind           string        `db:"kind"`
-	State          string        `db:"state"`
-	MessageID      string        `db:"message_id"`
-	InReplyTo      string        `db:"in_reply_to"`
-	Refs           string        `db:"refs"`
-	Subject        string        `db:"subject"`
-	FromAddr       string        `db:"from_addr"`
-	ToAddr         string        `db:"to_addr"`
-	Raw            []byte        `db:"raw"`
-	PlannedAtMs    sql.NullInt64 `db:"planned_at"`
-	NextAttemptMs  sql.NullInt64 `db:"next_attempt_at"`
-	Attempts       int           `db:"attempts"`
-	SentAtMs       sql.NullInt64 `db:"sent_at"`
-	LastError      string        `db:"last_error"`
-	Mailbox        string        `db:"mailbox"`
-	UIDValidity    int64         `db:"uidvalidity"`
-	UID            int64         `db:"uid"`
-	Classification string        `db:"classification"`
-	CreatedAtMs    int64         `db:"created_at"`
-	UpdatedAtMs    int64         `db:"updated_at"`
+	ID             int64           `db:"id"`
+	AccountID      int64           `db:"account_id"`
+	ContactID      sql.NullInt64   `db:"contact_id"`
+	Direction      model.Direction `db:"direction"`
+	Kind           model.Kind      `db:"kind"`
+	State          model.MsgState  `db:"state"`
+	MessageID      string          `db:"message_id"`
+	InReplyTo      string          `db:"in_reply_to"`
+	Refs           string          `db:"refs"`
+	Subject        string          `db:"subject"`
+	FromAddr       string          `db:"from_addr"`
+	ToAddr         string          `db:"to_addr"`
+	Raw            []byte          `db:"raw"`
+	PlannedAtMs    sql.NullInt64   `db:"planned_at"`
+	NextAttemptMs  sql.NullInt64   `db:"next_attempt_at"`
+	Attempts       int             `db:"attempts"`
+	SentAtMs       sql.NullInt64   `db:"sent_at"`
+	LastError      string          `db:"last_error"`
+	Mailbox        string          `db:"mailbox"`
+	UIDValidity    int64           `db:"uidvalidity"`
+	UID            int64           `db:"uid"`
+	Classification string          `db:"classification"`
+	MeetingID      int64           `db:"meeting_id"`
+	CreatedAtMs    int64           `db:"created_at"`
+	UpdatedAtMs    int64           `db:"updated_at"`
 }
 
 // PlannedAt is when the message is meant to go.
@@ -74,9 +74,9 @@ func (m *Message) Contact() int64 { return m.ContactID.Int64 }
 // NewMessage fills the bookkeeping fields of a row to insert.
 type NewMessage struct {
 	ContactID   int64
-	Direction   string
-	Kind        string
-	State       string
+	Direction   model.Direction
+	Kind        model.Kind
+	State       model.MsgState
 	MessageID   string
 	InReplyTo   string
 	Refs        string
@@ -89,6 +89,7 @@ type NewMessage struct {
 	UIDValidity uint32
 	UID         uint32
 	Class       string
+	MeetingID   int64
 }
 
 // InsertMessage stores a message row and returns its id.
@@ -98,9 +99,9 @@ func (o *ops) InsertMessage(ctx context.Context, accountID int64, m NewMessage) 
 		cid = m.ContactID
 	}
 	now := o.now()
-	id, err := o.insertID(ctx, o.q.MessageInsert, accountID, cid, m.Direction, m.Kind, m.State, m.MessageID,
+	id, err := o.insertID(ctx, o.q.MessageInsert, accountID, cid, string(m.Direction), string(m.Kind), string(m.State), m.MessageID,
 		m.InReplyTo, m.Refs, m.Subject, m.From, m.To, m.Raw, ms(m.PlannedAt), nil, 0, ms(m.SentAt), "",
-		m.Mailbox, int64(m.UIDValidity), int64(m.UID), m.Class, now, now)
+		m.Mailbox, int64(m.UIDValidity), int64(m.UID), m.Class, m.MeetingID, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("insert message %s: %w", m.MessageID, err)
 	}
@@ -144,9 +145,9 @@ func (o *ops) DueMessages(ctx context.Context, accountID int64, t time.Time, lim
 }
 
 // MessagesInState lists the account's messages in a state.
-func (o *ops) MessagesInState(ctx context.Context, accountID int64, state string) ([]*Message, error) {
+func (o *ops) MessagesInState(ctx context.Context, accountID int64, state model.MsgState) ([]*Message, error) {
 	var ms []*Message
-	if err := sqlx.SelectContext(ctx, o.x, &ms, o.q.MessagesInState, accountID, state); err != nil {
+	if err := sqlx.SelectContext(ctx, o.x, &ms, o.q.MessagesInState, accountID, string(state)); err != nil {
 		return nil, fmt.Errorf("list %s messages: %w", state, err)
 	}
 	return ms, nil
@@ -167,7 +168,7 @@ var ErrStateChanged = errors.New("message state changed concurrently")
 
 // MsgUpdate is a message state change.
 type MsgUpdate struct {
-	To          string
+	To          model.MsgState
 	Attempts    int
 	NextAttempt time.Time
 	SentAt      time.Time
@@ -176,8 +177,8 @@ type MsgUpdate struct {
 
 // TransitionMessage moves m from its current state (checked) and updates m.
 func (o *ops) TransitionMessage(ctx context.Context, m *Message, u MsgUpdate) error {
-	res, err := o.x.ExecContext(ctx, o.q.MessageTransition, u.To, u.Attempts, ms(u.NextAttempt), ms(u.SentAt),
-		u.LastError, o.now(), m.ID, m.State)
+	res, err := o.x.ExecContext(ctx, o.q.MessageTransition, string(u.To), u.Attempts, ms(u.NextAttempt), ms(u.SentAt),
+		u.LastError, o.now(), m.ID, string(m.State))
 	if err != nil {
 		return fmt.Errorf("message %s to %s: %w", m.MessageID, u.To, err)
 	}
@@ -263,4 +264,80 @@ func (o *ops) ThreadContact(ctx context.Context, accountID int64, messageID stri
 		return 0, fmt.Errorf("find thread: %w", err)
 	}
 	return id, nil
+}
+
+// MessagesMeta lists a contact's messages without their bodies, oldest
+// first: what the state machine's facts are read from.
+func (o *ops) MessagesMeta(ctx context.Context, contactID int64) ([]*Message, error) {
+	var ms []*Message
+	if err := sqlx.SelectContext(ctx, o.x, &ms, o.q.MessagesMetaByCont, contactID); err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	return ms, nil
+}
+
+// NextDueMessage is the earliest time a queued outbound message is due
+// (zero when none).
+func (o *ops) NextDueMessage(ctx context.Context, accountID int64) (time.Time, error) {
+	var v sql.NullInt64
+	if err := sqlx.GetContext(ctx, o.x, &v, o.q.MessagesNextDue, accountID); err != nil {
+		return time.Time{}, fmt.Errorf("next due message: %w", err)
+	}
+	return tm(v), nil
+}
+
+// NextDueMessageTo is NextDueMessage for messages to one address.
+func (o *ops) NextDueMessageTo(ctx context.Context, accountID int64, to string) (time.Time, error) {
+	var v sql.NullInt64
+	if err := sqlx.GetContext(ctx, o.x, &v, o.q.MessagesNextDueTo, accountID, to); err != nil {
+		return time.Time{}, fmt.Errorf("next due message: %w", err)
+	}
+	return tm(v), nil
+}
+
+// UnfiledSent lists sent messages with no known copy in Sent yet.
+func (o *ops) UnfiledSent(ctx context.Context, accountID int64, limit int) ([]*Message, error) {
+	var ms []*Message
+	if err := sqlx.SelectContext(ctx, o.x, &ms, o.q.MessagesUnfiled, accountID, limit); err != nil {
+		return nil, fmt.Errorf("list unfiled sent mail: %w", err)
+	}
+	return ms, nil
+}
+
+// CountInState counts the account's messages in a state.
+func (o *ops) CountInState(ctx context.Context, accountID int64, state model.MsgState) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, o.x, &n, o.q.MessagesCountState, accountID, string(state)); err != nil {
+		return 0, fmt.Errorf("count %s messages: %w", state, err)
+	}
+	return n, nil
+}
+
+// MailToSince counts outbound messages to an address made since t.
+func (o *ops) MailToSince(ctx context.Context, accountID int64, to string, t time.Time) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, o.x, &n, o.q.MessagesToSince, accountID, to, t.UnixMilli()); err != nil {
+		return 0, fmt.Errorf("count mail to %s: %w", to, err)
+	}
+	return n, nil
+}
+
+// LastSent is when the last message of a kind went (or may have gone:
+// in flight or in doubt); zero when none.
+func (o *ops) LastSent(ctx context.Context, accountID int64, kind model.Kind) (time.Time, error) {
+	var v sql.NullInt64
+	if err := sqlx.GetContext(ctx, o.x, &v, o.q.MessagesLastSent, accountID, string(kind)); err != nil {
+		return time.Time{}, fmt.Errorf("last %s sent: %w", kind, err)
+	}
+	return tm(v), nil
+}
+
+// PendingDrafts lists drafts still to put in Drafts (recorded, not yet
+// appended) and drafts to take out of it (withdraw).
+func (o *ops) PendingDrafts(ctx context.Context, accountID int64, limit int) ([]*Message, error) {
+	var ms []*Message
+	if err := sqlx.SelectContext(ctx, o.x, &ms, o.q.MessagesDrafts, accountID, limit); err != nil {
+		return nil, fmt.Errorf("list pending drafts: %w", err)
+	}
+	return ms, nil
 }

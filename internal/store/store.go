@@ -19,6 +19,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -47,16 +49,28 @@ const (
 type Store struct {
 	db      *sqlx.DB
 	dialect Dialect
+	path    string // the SQLite file
 	q       *queries
 	clock   clock.Clock
 	ops
+
+	// queries counts statements run (status, benchmarks of idle cost).
+	queries *atomic.Int64
+	hookMu  sync.Mutex
+	hooks   []func()
 }
 
 // Tx is a transaction with the same operations as Store.
 type Tx struct {
-	tx *sqlx.Tx
+	tx  *sqlx.Tx
+	seq uint64
 	ops
 }
+
+var txSeq atomic.Uint64
+
+// Seq identifies the transaction among all this process has begun.
+func (t *Tx) Seq() uint64 { return t.seq }
 
 // ops carries the operations shared by Store and Tx over either handle.
 type ops struct {
@@ -115,6 +129,9 @@ func Open(ctx context.Context, dbURL string, clk clock.Clock) (*Store, error) {
 		return nil, fmt.Errorf("connect to database %s: %w", redact(dbURL), err)
 	}
 	s := &Store{db: db, dialect: d, clock: clk}
+	if d == SQLite {
+		s.path = strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:")
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -125,7 +142,8 @@ func Open(ctx context.Context, dbURL string, clk clock.Clock) (*Store, error) {
 		return nil, err
 	}
 	s.q = q
-	s.ops = ops{x: db, q: q, clock: clk, d: d}
+	s.queries = new(atomic.Int64)
+	s.ops = ops{x: counting{db, s.queries}, q: q, clock: clk, d: d}
 	return s, nil
 }
 
@@ -160,7 +178,8 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	t := &Tx{tx: tx, ops: ops{x: tx, q: s.q, clock: s.clock, d: s.dialect}}
+	s.queries.Add(1)
+	t := &Tx{tx: tx, seq: txSeq.Add(1), ops: ops{x: counting{tx, s.queries}, q: s.q, clock: s.clock, d: s.dialect}}
 	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -168,7 +187,65 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.hookMu.Lock()
+	hooks := s.hooks
+	s.hookMu.Unlock()
+	for _, h := range hooks {
+		h()
+	}
 	return nil
+}
+
+// AfterCommit registers fn to run after every committed transaction: the
+// scheduler's kick (a reply recorded, a command applied, an import may
+// have changed what is due). fn must not block.
+func (s *Store) AfterCommit(fn func()) {
+	s.hookMu.Lock()
+	defer s.hookMu.Unlock()
+	s.hooks = append(s.hooks, fn)
+}
+
+// Queries is how many statements (and transactions) this Store has run.
+func (s *Store) Queries() int64 { return s.queries.Load() }
+
+// counting is an sqlx handle that counts what it runs.
+type counting struct {
+	sqlx.ExtContext
+	n *atomic.Int64
+}
+
+func (c counting) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	c.n.Add(1)
+	return c.ExtContext.QueryContext(ctx, q, args...)
+}
+
+func (c counting) QueryxContext(ctx context.Context, q string, args ...any) (*sqlx.Rows, error) {
+	c.n.Add(1)
+	return c.ExtContext.QueryxContext(ctx, q, args...)
+}
+
+func (c counting) QueryRowxContext(ctx context.Context, q string, args ...any) *sqlx.Row {
+	c.n.Add(1)
+	return c.ExtContext.QueryRowxContext(ctx, q, args...)
+}
+
+func (c counting) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	c.n.Add(1)
+	return c.ExtContext.ExecContext(ctx, q, args...)
+}
+
+// in expands a query written with "IN (?)" for a slice argument and binds
+// it for the dialect.
+func (o *ops) in(query string, args ...any) (string, []any, error) {
+	q, a, err := sqlx.In(query, args...)
+	if err != nil {
+		return "", nil, err
+	}
+	bind := sqlx.QUESTION
+	if o.d == Postgres {
+		bind = sqlx.DOLLAR
+	}
+	return sqlx.Rebind(bind, q), a, nil
 }
 
 // now is the clock's time in Unix milliseconds.
@@ -326,6 +403,11 @@ func loadQueries(db *sqlx.DB, src string) (*queries, error) {
 			return nil, fmt.Errorf("load queries: queries.sql has no %q", tag)
 		}
 		used[tag] = true
+		if v.Type().Field(i).Tag.Get("in") != "" {
+			// Expanded by sqlx.In at run time, then rebound (rebind).
+			v.Field(i).SetString(sqlText)
+			continue
+		}
 		v.Field(i).SetString(db.Rebind(sqlText))
 	}
 	for n := range blocks {

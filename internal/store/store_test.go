@@ -70,13 +70,13 @@ func TestContactLifecycleAndTimeline(t *testing.T) {
 
 		clk.Advance(time.Hour + 1500*time.Microsecond)
 		storetest.Must(t, s.WithTx(ctx, func(tx *store.Tx) error {
-			return tx.SetStatus(ctx, c, store.Transition{To: model.Contacted, Detail: "outreach sent", MessageID: "a@b"})
+			return tx.WriteStatus(ctx, c, store.Transition{To: model.Contacted, Detail: "outreach sent", MessageID: "a@b"})
 		}))
 
 		// A stale writer that still believes the contact is queued loses.
 		stale := *c
 		stale.Status = model.Queued
-		err = s.SetStatus(ctx, &stale, store.Transition{To: model.Paused})
+		err = s.WriteStatus(ctx, &stale, store.Transition{To: model.Paused})
 		if !errors.Is(err, store.ErrStatusChanged) {
 			t.Fatalf("stale transition: err = %v, want ErrStatusChanged", err)
 		}

@@ -7,6 +7,7 @@ MS_IMAP_PORT="${RAPPORT_MAILSTACK_IMAP_PORT:-10143}"       # IMAP + STARTTLS
 MS_IMAPS_PORT="${RAPPORT_MAILSTACK_IMAPS_PORT:-10993}"     # IMAP implicit TLS
 MS_SUBMISSION_PORT="${RAPPORT_MAILSTACK_SUBMISSION_PORT:-10587}" # SMTP submission, STARTTLS + AUTH required
 MS_MX_PORT="${RAPPORT_MAILSTACK_MX_PORT:-10025}"           # inbound SMTP ("the internet delivers here")
+MS_OAUTH_PORT="${RAPPORT_MAILSTACK_OAUTH_PORT:-10080}"     # Dovecot's OAuth2 introspection URL (testoauth-router)
 MS_DOMAIN=rapport.test
 MS_HOSTNAME=mail.rapport.test
 MS_PASSWORD="${RAPPORT_MAILSTACK_PASSWORD:-secret}"
@@ -25,6 +26,8 @@ MS_POSTFIX_DATA="$MS_STATE/postfix/data"    # data_directory
 MS_MAIL="$MS_STATE/mail"
 MS_SIEVE="$MS_STATE/sieve"
 MS_LOG="$MS_STATE/log"
+MS_OAUTH="$MS_STATE/oauth"                 # testoauth-router binary and pid
+MS_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"   # the rapport checkout (builds the router)
 
 ms_die() { echo "mailstack: ERROR: $*" >&2; exit 1; }
 ms_log() { echo "mailstack: $*"; }
@@ -48,4 +51,18 @@ ms_dovecot_running() {
 ms_postfix_running() {
   [ -f "$MS_POSTFIX/main.cf" ] || return 1
   postfix -c "$MS_POSTFIX" status >/dev/null 2>&1
+}
+
+# ms_go -> the go command (sudo's secure_path often lacks /usr/local/go/bin)
+ms_go() {
+  if [ -n "${RAPPORT_MAILSTACK_GO:-}" ]; then echo "$RAPPORT_MAILSTACK_GO"; return 0; fi
+  command -v go 2>/dev/null && return 0
+  for g in /usr/local/go/bin/go /usr/lib/go/bin/go; do [ -x "$g" ] && { echo "$g"; return 0; }; done
+  return 1
+}
+
+ms_router_running() {
+  local pid
+  pid="$(cat "$MS_OAUTH/router.pid" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q testoauth "/proc/$pid/cmdline" 2>/dev/null
 }

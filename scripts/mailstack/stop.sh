@@ -30,6 +30,15 @@ if [ -n "$pf_pid" ] && kill -0 "$pf_pid" 2>/dev/null && grep -q master "/proc/$p
   wait_gone "$pf_pid" postfix
 fi
 
+# OAuth2 introspection router
+if ms_router_running; then
+  rt_pid="$(cat "$MS_OAUTH/router.pid")"
+  ms_log "oauth router: stopping"
+  kill "$rt_pid" 2>/dev/null || true
+  wait_gone "$rt_pid" testoauth-router
+fi
+rm -f "$MS_OAUTH/router.pid" 2>/dev/null || true
+
 # Dovecot
 dc_pid="$(cat "$MS_DOVECOT_RUN/master.pid" 2>/dev/null || true)"
 if [ -n "$dc_pid" ] && kill -0 "$dc_pid" 2>/dev/null; then

@@ -1,0 +1,305 @@
+package classify
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"rapport/internal/when"
+)
+
+// Proposal is a meeting time a person offered, as an instant in the zone
+// they meant, with the end of the window when they gave a range ("1-4pm").
+type Proposal struct {
+	At    time.Time
+	Until time.Time // zero unless a range was written
+	// Zone is the zone name the writer stated ("CET", "Pacific"); empty
+	// when the time was read in their zone (Context.ContactLoc, else their
+	// Date: offset, else the owner's zone).
+	Zone string
+	Text string // as written
+}
+
+// analysis is what the new text of a person's message says.
+type analysis struct {
+	optOut, decline, snoozeWhy, question, accept, oof string
+	snooze                                            time.Time
+	proposals                                         []Proposal
+	referrals                                         []Referral
+	returnDate                                        time.Time
+	questions                                         []string
+}
+
+var (
+	// acceptRe: agreeing to talk.
+	acceptRe    = mustFast(`\b(?:happy to|glad to|would love to|i'd love to|love to|i'd be (?:happy|glad|delighted)|i would be (?:happy|glad|delighted)|delighted to|sure(?:\s*thing)?\b|of course|absolutely|definitely|count me in|sounds good|sounds great|that works|works for me|works great|let's do it|let's find|let's set|let's schedule|let's chat|let's talk|let's grab|let's connect|let's meet|i can do|i'm free|i am free|i'm available|i am available|yes[,!. ]|yes$|ok[,!. ]|okay|no problem|my pleasure|with pleasure|i'm in|keen to|pleased to|more than happy|always happy|always glad|gladly|gerne|gern\b|sehr gerne|klar\b|natürlich|kein problem|passt mir|bin dabei|volontiers|avec plaisir|bien sûr|bien sur|ce serait un plaisir|je serais ravie?|pas de souci|pas de problème|d'accord|con gusto|claro|por supuesto|encantad[oa]|será un placer|sera un placer|sin problema|de acuerdo|graag|prima\b|geen probleem|leuk om|met plezier|com prazer|claro que sim|será um prazer|sem problema|certo\b|volentieri|certamente)`)
+	notBeforeRe = regexp.MustCompile(`(?:\bnot|n't|\bno|\bnever|\bnicht|\bpas|\bnunca)\s+(?:\w+\s+)?$`)
+	// deferRe: "not now".
+	deferRe = mustFast(`\b(?:busy|swamped|slammed|hectic|crazy|packed|buried|underwater|not now|not right now|at the moment|right now|currently|bad time|not a good time|postpone|later|travel\w*|away|out of (?:the )?office|on leave|parental leave|maternity|paternity|sabbatical|reach (?:back )?out|try (?:me|again|back)|ping me|get back to me|check back|circle back|follow up|touch base|get in touch|come back to me|contact me|write (?:to )?me|e-?mail me|drop me|revisit|after (?:the|my)|derzeit|momentan|zurzeit|gerade|später|melden sie sich|melde dich|nochmal|noch einmal|wieder|plus tard|en ce moment|actuellement|débordée?|recontact\w*|revenez|relancez|reprenez|más adelante|mas adelante|ahora mismo|en este momento|ocupad[oa]|vuelve a|escríbeme|escribeme|contáctame|nu niet|druk|later|neem (?:dan )?contact|mail me|benader me|neste momento|agora não|mais tarde|ocupad[oa]|in questo momento|più avanti|contact op|nog eens|nogmaals|opnieuw|encore une fois|de nouveau|otra vez|de nuevo|novamente)\b`)
+	// askLaterRe: asking to be written to again later (a snooze), as
+	// opposed to saying they will answer when back (an out-of-office).
+	askLaterRe = mustFast(`\b(?:try (?:me|again|back)|reach (?:back )?out (?:again|then|after|in|later)|reach out to me|ping me|get back to me|check back|circle back|follow up (?:in|after|then|later)|touch base|get in touch|contact me|come back to me|write (?:to )?me|e-?mail me|drop me|send me|revisit|melden sie sich|melde dich|schreiben sie mir|kontaktieren sie mich|recontact\w*|revenez|relancez|reprenez|escríbeme|escribeme|contáctame|contactame|vuelve a|neem (?:dan )?contact|contact op|mail me|benader me|me procure|me escreva)\b`)
+	// questionCueRe: a question that must be answered before agreeing.
+	// preAgreeQRe: what someone asks before they will agree, even after
+	// a polite "happy to".
+	preAgreeQRe    = mustFast(`\b(?:before (?:i|we) (?:commit|agree|say yes|set|schedule|book)|can you (?:tell|share|explain) (?:me )?(?:a bit |a little )?more|could you (?:tell|share|explain) (?:me )?(?:a bit |a little )?more|what exactly|what specifically|what is this (?:about|regarding)|what's (?:this|it) about|are you (?:looking for a job|applying|job hunting|job-hunting)|is this (?:about|for) a (?:job|role|position)|why me|who (?:gave|referred|told)|how did you (?:get|find)|send (?:me )?your (?:cv|resume|résumé) first|cv first|resume first|worum geht|de quoi s'agit|de qué se trata|waar gaat het over|do que se trata)`)
+	substantiveQRe = mustFast(`\b(?:what (?:exactly|specifically|is (?:this|it)|are you|do you|would you|kind of|sort of|type of|area|role|questions|topics)|what's (?:this|it) about|what is this regarding|what would you like|which (?:role|position|team|area|company)|why (?:me|do you|are you)|who (?:gave|referred|told|are you)|how did you (?:get|find|hear)|where did you|can you (?:tell|share|send|explain|give|clarify|say)|could you (?:tell|share|send|explain|give|clarify|say)|would you (?:mind )?(?:tell|share|send|explain)|are you (?:looking|applying|interested|a student|currently|hoping|seeking)|is this (?:about|for|regarding|related)|do you have (?:a|your) (?:cv|resume|résumé|linkedin|portfolio)|before (?:we|i) |first,|worum geht|was genau|können sie mir (?:mehr|sagen)|warum|wer hat|de quoi s'agit|pourquoi|qu'est-ce que|pouvez-vous m'en dire|de qué se trata|por qué|qué (?:buscas|busca)|waar gaat|waarom|wat (?:zoek|wil)|do que se trata|por que)`)
+	logisticsQRe   = mustFast(`\b(?:when|what time|which (?:day|time|slot)|what day|phone or|or video|zoom or|or zoom|teams|call you|your number|number to|send (?:me )?(?:an? )?(?:invite|invitation|link)|calendar|time zone|timezone|works? for you|suit you|are you free|are you available|does that work|would that work|how long|wann|welche zeit|quand|quelle heure|cuándo|cuando|a qué hora|wanneer|hoe laat|quando|que horas)`)
+	pleasantryQRe  = regexp.MustCompile(`(?i)^\s*(?:how are you|how's it going|how have you been|hope you'?re well|how was your|wie geht'?s|comment ça va|qué tal|cómo estás|hoe gaat het|tudo bem)\b`)
+	// oofPersonRe: a person writing that they are away.
+	oofPersonRe = mustFast(`\bich bin\b[^!?\n]{0,50}\b(?:im urlaub|abwesend|verreist|unterwegs|nicht im büro|in elternzeit)\b|\bje suis\b[^.!?\n]{0,40}\b(?:absente?|en congés?|en vacances|en déplacement)\b|\bestoy\b[^.!?\n]{0,40}\b(?:de vacaciones|fuera de la oficina|de viaje)\b|\b(?:i am|i'm|i will be|i'll be|i'm currently|i am currently|currently)\s+(?:currently\s+|now\s+|still\s+)?(?:out of (?:the )?office|ooo|on (?:annual |parental |maternity |paternity |sick |medical |family )?leave|on (?:a )?(?:vacation|holiday|holidays|sabbatical|break)|away|travell?ing|abroad|offline|out|off)\b|\b(?:limited|no|intermittent|spotty|little) access to (?:my )?(?:e-?mail|email|the internet)\b|\bbin (?:derzeit |aktuell |gerade |noch |bis )?(?:nicht im büro|abwesend|außer haus|im urlaub|in elternzeit|unterwegs|verreist)|\bich bin (?:derzeit |aktuell |gerade |noch )?(?:im urlaub|in elternzeit|unterwegs|verreist|abwesend)|\bje suis (?:actuellement |en ce moment )?(?:absente?|en congés?|en vacances|en déplacement)|\bestoy (?:fuera de la oficina|de vacaciones|ausente|de viaje|de baja)|\bben (?:momenteel |tot )?(?:afwezig|niet op kantoor|met vakantie|op reis)|\bestou (?:de férias|fora do escritório|viajando|ausente)|\bsono (?:in ferie|fuori ufficio|in viaggio)`)
+	oofLaterRe  = mustFast(`\b(?:when i(?:'m| am)? (?:back|return)|once i(?:'m| am)? back|on my return|upon my return|after i return|i'll (?:get back|reply|respond|answer)|i will (?:get back|reply|respond|answer)|get back to you|respond (?:to your (?:e-?mail|message) )?(?:when|once|after|as soon)|reply (?:when|once|after|as soon)|wenn ich zurück|nach meiner rückkehr|melde mich|à mon retour|je vous répondrai|je reviendrai vers vous|a mi regreso|a mi vuelta|le responderé|te responderé|bij terugkomst|na mijn terugkeer|ao meu regresso|quando voltar|al mio rientro)`)
+	returnCueRe = mustFast(`\b(?:back|return|returning|returns|resume|resuming|zurück|wieder|retour|rentre|rentrerai|de retour|regres\w*|vuelta|vuelvo|volveré|terug|weer|à partir du|a partir del|ab dem|ab|vanaf|dès le|des le|volto|regresso|rientro)\b`)
+	untilCueRe  = mustFast(`\b(?:until|till|til|through|thru|to|bis|bis zum|bis einschließlich|jusqu'au|jusqu'à|jusqu'a|au|hasta|hasta el|al|tot en met|tot|t/m|até|fino al)\s*(?:and including\s+|einschließlich\s+|inclusive\s+|the\s+|le\s+|el\s+|den\s+|zum\s+|dem\s+|o\s+|de\s+)*(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s*|(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag),?\s*)?$`)
+	afterCueRe  = regexp.MustCompile(`(?i)\b(?:after|nach dem|nach den|nach|après le|après les|après|apres|después del|después de|despues de|na de|na|após|dopo)\s*(?:the\s+|le\s+|la\s+|el\s+|de\s+)?$`)
+	negPropRe   = mustFast(`\b(?:can't|cannot|can not|couldn't|not able|unable|won't|wont|doesn't work|does not work|don't work|not work|isn't good|not good|is bad|busy|booked|not available|unavailable|out of (?:the )?office|away|travell?ing|until|till|through|back on|was|were|last|kann nicht|geht nicht|passt nicht|leider nicht|pas possible|ne peux pas|ne suis pas|no puedo|no me va|no estoy|kan niet|past niet|não posso|non posso)\b`)
+)
+
+// analyze reads the new text of a person's message (and its subject).
+func analyze(text, subject string, o when.Options, cc []Address, exclude map[string]bool) analysis {
+	var a analysis
+	raw := headOf(text, maxIntentText)
+	s := lowerText(raw)
+	a.optOut = matchOptOut(s)
+	if a.optOut == "" {
+		a.optOut = subjectOptOut(subject, s)
+	}
+	a.decline = matchDecline(s)
+	for _, m := range acceptRe.findInSpans(s, sentenceSpans(s), 10) {
+		// "I'm not sure", "not happy to", "wouldn't love to"
+		if notBeforeRe.MatchString(s[max(0, m[0]-12):m[0]]) {
+			continue
+		}
+		a.accept = s[m[0]:m[1]]
+		break
+	}
+	exprs := when.Find(raw, o)
+	a.proposals = proposals(raw, s, exprs, o.Ref)
+	a.snooze, a.snoozeWhy = snoozeDate(raw, s, exprs, o.Ref)
+	if !a.snooze.IsZero() && a.snooze.Sub(o.Ref) < 15*24*time.Hour && a.accept != "" && !deferRe.MatchString(s) {
+		// "Happy to chat next week" agrees to talk soon: answer with
+		// times, do not wait.
+		a.snooze, a.snoozeWhy = time.Time{}, ""
+	}
+	a.questions = questions(raw)
+	for _, q := range a.questions {
+		lq := lowerText(q)
+		if preAgreeQRe.MatchString(lq) || (a.accept == "" && (substantiveQRe.MatchString(lq) || !logisticsQRe.MatchString(lq))) {
+			a.question = strings.TrimSpace(q)
+			break
+		}
+	}
+	if m := oofPersonRe.findInSpans(s, sentenceSpans(s), 1); m != nil {
+		a.oof = s[m[0][0]:m[0][1]]
+		a.returnDate = returnDate(raw, s, exprs)
+	}
+	a.referrals = findReferrals(raw, cc, exclude)
+	return a
+}
+
+// subjectOptOut: a reply whose subject was changed to "Unsubscribe",
+// "Remove me" or "STOP", with no new text or a short one that does not
+// say otherwise.
+func subjectOptOut(subject, body string) string {
+	sub := lowerText(NormalizeSubject(subject))
+	if sub == "" {
+		return ""
+	}
+	if m := matchOptOut(sub); m != "" && len(strings.Fields(sub)) <= 8 {
+		if len(body) < 600 {
+			return "subject: " + m
+		}
+	}
+	return ""
+}
+
+// sentenceOf returns the bounds of the sentence around s[i:j].
+func sentenceOf(s string, i, j int) (int, int) {
+	start := 0
+	if k := strings.LastIndexAny(s[:i], ".!?;\n"); k >= 0 {
+		start = k + 1
+	}
+	end := len(s)
+	if k := strings.IndexAny(s[j:], "!?;\n"); k >= 0 {
+		end = j + k
+	}
+	if k := strings.Index(s[j:min(len(s), end)], ". "); k >= 0 {
+		end = j + k
+	}
+	return start, end
+}
+
+var clauseCutRe = regexp.MustCompile(`[;!?\n]|\.\s|\bbut\b|\bhowever\b|\baber\b|\bmais\b|\bpero\b|\bmaar\b|\bmas\b|\bma\b`)
+
+// proposals are the concrete times offered: a day and a time of day, in a
+// clause that does not refuse them ("I can't do Tuesday at 2pm").
+func proposals(raw, s string, exprs []when.Expr, ref time.Time) []Proposal {
+	var out []Proposal
+	seen := map[int64]bool{}
+	var lastDay *when.Expr
+	for i := range exprs {
+		e := exprs[i]
+		if e.HasDay && !e.HasTime && !e.Range && e.Precision == when.Day {
+			lastDay = &exprs[i]
+			continue
+		}
+		if !e.HasDay && e.HasTime && lastDay != nil && e.Start-lastDay.End < 120 && !strings.Contains(s[lastDay.End:e.Start], "\n\n") {
+			// "Friday works. Let's say 3pm?": the time belongs to that day
+			d := lastDay.At
+			at := e.At
+			e.At = time.Date(d.Year(), d.Month(), d.Day(), at.Hour(), at.Minute(), 0, 0, at.Location())
+			if e.Range {
+				u := e.Until
+				e.Until = time.Date(d.Year(), d.Month(), d.Day(), u.Hour(), u.Minute(), 0, 0, u.Location())
+			}
+			e.Text = raw[lastDay.Start:lastDay.End] + " … " + e.Text
+			e.HasDay = true
+			lo, hi := e.Start, e.End
+			e.Start = lastDay.Start
+			_ = lo
+			_ = hi
+		}
+		if !e.HasDay || !e.HasTime {
+			continue
+		}
+		lo, hi := e.Start, e.End
+		left := 0
+		for _, ix := range clauseCutRe.FindAllStringIndex(s[:lo], -1) {
+			left = ix[1]
+		}
+		right := len(s)
+		if ix := clauseCutRe.FindStringIndex(s[hi:]); ix != nil {
+			right = hi + ix[0]
+		}
+		if negPropRe.MatchString(s[left:lo]) || negPropRe.MatchString(s[hi:right]) {
+			continue
+		}
+		if e.At.Before(ref.Add(-time.Hour)) || seen[e.At.Unix()] {
+			continue
+		}
+		seen[e.At.Unix()] = true
+		p := Proposal{At: e.At, Text: e.Text}
+		if e.Range {
+			p.Until = e.Until
+		}
+		if e.ZoneStated {
+			p.Zone = e.ZoneName
+		}
+		out = append(out, p)
+		if len(out) >= 10 {
+			break
+		}
+	}
+	return out
+}
+
+// snoozeDate is the day a "not now, later" reply asks to be written to
+// again: a future date in a sentence with a deferral cue.
+func snoozeDate(raw, s string, exprs []when.Expr, ref time.Time) (time.Time, string) {
+	refDay := time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, ref.Location())
+	for _, e := range exprs {
+		a, b := sentenceOf(s, e.Start, e.End)
+		sent := s[a:b]
+		prev := ""
+		if a > 0 {
+			pa, _ := sentenceOf(s, max(0, a-2), max(0, a-1))
+			prev = s[pa:a]
+		}
+		later := e.At.Sub(ref) > 14*24*time.Hour || e.Precision >= when.Week
+		if !deferRe.MatchString(sent) && !snoozeHolRe.MatchString(sent) && !deferRe.MatchString(prev) && !(later && meetWordRe.MatchString(sent)) {
+			continue
+		}
+		if e.HasTime && e.HasDay {
+			continue // a meeting time, not a snooze
+		}
+		if !e.HasDay {
+			continue
+		}
+		before := s[max(a, e.Start-30):e.Start]
+		t := e.At
+		if afterCueRe.MatchString(before) || e.Precision == when.Month && strings.Contains(before, "after") {
+			t = e.Until
+		}
+		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+		if !t.After(refDay) {
+			// "in March" written in March: from today is no snooze
+			if e.Until.After(refDay.AddDate(0, 0, 1)) && e.Precision == when.Month {
+				continue
+			}
+			continue
+		}
+		return t, strings.TrimSpace(raw[e.Start:e.End])
+	}
+	// "after the holidays", "in the new year", "after summer"
+	if m := snoozeHolRe.FindStringIndex(s); m != nil {
+		a, b := sentenceOf(s, m[0], m[1])
+		if deferRe.MatchString(s[a:b]) || true {
+			y := ref.Year()
+			if ref.Month() >= time.February {
+				y++
+			}
+			return time.Date(y, time.January, 5, 0, 0, 0, 0, ref.Location()), s[m[0]:m[1]]
+		}
+	}
+	return time.Time{}, ""
+}
+
+// meetWordRe: talking later ("let's talk in January") defers too.
+var meetWordRe = mustFast(`\b(?:talk|chat|meet|connect|catch up|speak|call|coffee|reconnect|sprechen|treffen|telefonieren|parler|discuter|hablar|charlar|praten|spreken|conversar)\b`)
+
+var snoozeHolRe = mustFast(`\b(?:after the (?:holidays|christmas|new year|break|festive season)|after (?:christmas|new year's|new year|the new year|the holiday season)|in the new year|early next year|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|anfang nächsten jahres|après les fêtes|apres les fetes|après noël|en début d'année|después de las fiestas|después de navidad|despues de las fiestas|después de año nuevo|en el año nuevo|na de feestdagen|na de kerst|in het nieuwe jaar|depois das festas|depois do natal|no ano novo)`)
+
+// returnDate is the day an out-of-office text says its writer is back: a
+// date after "back/return/zurück/retour/regreso/terug" wins over one after
+// "until/bis/jusqu'au/hasta/tot"; a range gives its end.
+func returnDate(raw, s string, exprs []when.Expr) time.Time {
+	var weak, rng time.Time
+	for _, e := range exprs {
+		if !e.HasDay {
+			continue
+		}
+		lineStart := max(strings.LastIndexAny(s[:e.Start], ".!?\n")+1, e.Start-60, 0)
+		before := s[lineStart:e.Start]
+		day := e.LastDay()
+		if e.Range {
+			if rng.IsZero() {
+				rng = day
+			}
+			continue
+		}
+		if returnCueRe.MatchString(before) || returnAfter(s[e.End:]) {
+			return dayOf(e.At)
+		}
+		if weak.IsZero() && untilCueRe.MatchString(before) {
+			weak = dayOf(day)
+		}
+	}
+	if !weak.IsZero() {
+		return weak
+	}
+	return rng
+}
+
+var returnAfterRe = mustFast(`^[^.!?\n]{0,40}\b(?:wieder|zurück|terug|weer|de retour)\b`)
+
+func returnAfter(s string) bool { return returnAfterRe.MatchString(s) }
+
+func dayOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+}
+
+var questionSplitRe = regexp.MustCompile(`[^.!?\n]*\?`)
+
+// questions are the sentences of the text that end in a question mark,
+// without pleasantries ("How are you?").
+func questions(raw string) []string {
+	var out []string
+	for _, q := range questionSplitRe.FindAllString(raw, 20) {
+		q = strings.TrimSpace(q)
+		if len(q) < 6 || pleasantryQRe.MatchString(q) {
+			continue
+		}
+		out = append(out, q)
+	}
+	return out
+}

@@ -1,0 +1,32 @@
+package pipeline
+
+import (
+	"time"
+
+	"rapport/internal/classify"
+)
+
+// When is a time for the timeline, in loc with the zone named: "Thursday
+// 3 December at 2pm EST", "… at 2:30pm CET".
+func When(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	l := t.In(loc)
+	clock := l.Format("3pm")
+	if l.Minute() != 0 {
+		clock = l.Format("3:04pm")
+	}
+	return l.Format("Monday 2 January") + " at " + clock + " " + l.Format("MST")
+}
+
+// Day is a date for the timeline: "1 Mar 2027".
+func Day(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2 Jan 2006")
+}
+
+// calEnd is the end of a calendar event, zero when it gave none.
+func calEnd(cal *classify.CalendarEvent) time.Time { return cal.End }
