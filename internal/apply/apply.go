@@ -350,7 +350,7 @@ func (ap *Applier) withdrawDrafts(ctx context.Context, tx *store.Tx, c *model.Co
 	for _, m := range msgs {
 		if m.Direction == model.Out && m.State == model.MsgDrafted && !m.Kind.ToOwner() {
 			if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgWithdraw, Attempts: m.Attempts,
-				LastError: "no longer fits: the contact moved on"}); err != nil && !errors.Is(err, store.ErrStateChanged) {
+				LastError: "the contact moved on"}); err != nil && !errors.Is(err, store.ErrStateChanged) {
 				return err
 			}
 		}

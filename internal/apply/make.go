@@ -31,6 +31,15 @@ func (ap *Applier) make(ctx context.Context, tx *store.Tx, c *model.Contact, mk 
 		if ap.Inviter == nil || mt == nil {
 			return nil, nil
 		}
+		went, err := ap.supersedeInvites(ctx, tx, c, mt)
+		if err != nil {
+			return nil, err
+		}
+		if mk.Method == "CANCEL" && !went {
+			// The contact never got an invitation: the unsent one is
+			// withdrawn and there is nothing to cancel.
+			return nil, nil
+		}
 		r, err = ap.Inviter.Invite(ctx, tx, c, mt, mk.Method, now)
 	default:
 		r, err = ap.Render.Render(ctx, tx, mk.Kind, c, now, render.Options{Meeting: mt})
@@ -81,4 +90,40 @@ func (ap *Applier) make(ctx context.Context, tx *store.Tx, c *model.Contact, mk 
 		return nil, err
 	}
 	return tx.Message(ctx, id)
+}
+
+// supersedeInvites withdraws the meeting's invitations that have not gone
+// (an unsent draft, a message still queued): the one about to be made
+// replaces them, so the contact never gets a stale time. It reports
+// whether an invitation for the meeting went (or may have gone).
+func (ap *Applier) supersedeInvites(ctx context.Context, tx *store.Tx, c *model.Contact, mt *store.Meeting) (bool, error) {
+	msgs, err := tx.MessagesMeta(ctx, c.ID)
+	if err != nil {
+		return false, err
+	}
+	went := false
+	for _, m := range msgs {
+		if m.Kind != model.KindInvite || m.Direction != model.Out || m.MeetingID != mt.ID {
+			continue
+		}
+		to := model.MsgState("")
+		switch m.State {
+		case model.MsgDrafted:
+			to = model.MsgWithdraw
+		case model.MsgQueued:
+			to = model.MsgCancelled
+		case model.MsgCancelled, model.MsgFailed, model.MsgWithdraw, model.MsgWithdrawn:
+		default:
+			went = true // sent, sending, or in doubt: the contact may have it
+		}
+		if to == "" {
+			continue
+		}
+		err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: to, Attempts: m.Attempts,
+			LastError: "superseded by a newer invitation for the meeting"})
+		if err != nil && !errors.Is(err, store.ErrStateChanged) {
+			return false, err
+		}
+	}
+	return went, nil
 }

@@ -16,6 +16,7 @@ import (
 	"rapport/internal/compose"
 	"rapport/internal/contacts"
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 	"rapport/internal/when"
 )
 
@@ -523,18 +524,10 @@ func contactsShowCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer a.Close()
-			found, err := a.Contacts.Find(cmd.Context(), args[0])
+			d, err := a.Contacts.Show(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			evs, err := a.Store.Events(cmd.Context(), found.ID)
-			if err != nil {
-				return err
-			}
-			if evs == nil {
-				evs = []model.Event{}
-			}
-			d := &contacts.Detail{Contact: found, Events: evs}
 			if asJSON {
 				return printJSON(e.stdout, d)
 			}
@@ -559,6 +552,16 @@ func contactsShowCmd(e *env) *cobra.Command {
 			fmt.Fprintln(w)
 			if c.NextAction != "" {
 				fmt.Fprintf(w, "  %-11s %s %s\n", "next:", c.NextAction, fmtTime(c.NextActionAt, loc))
+			}
+			if len(d.Meetings) > 0 {
+				fmt.Fprintln(w, "\nmeetings:")
+				for _, m := range d.Meetings {
+					fmt.Fprintf(w, "  %s  %s", m.Status, schedule.OwnerRange(m.Start, m.End, loc, m.Zone, model.FirstName(c.Name)))
+					if f := m.Format.String(); f != "" {
+						fmt.Fprintf(w, "  %s", f)
+					}
+					fmt.Fprintln(w)
+				}
 			}
 			fmt.Fprintln(w, "\ntimeline:")
 			for _, ev := range d.Events {

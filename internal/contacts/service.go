@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rapport/internal/apply"
+	"rapport/internal/meetings"
 	"rapport/internal/model"
 	"rapport/internal/pipeline"
 	"rapport/internal/store"
@@ -247,12 +248,14 @@ func (s *Service) Meetings(ctx context.Context, email string) ([]*store.Meeting,
 // Detail is a contact with its timeline, for `contacts show`.
 type Detail struct {
 	*model.Contact
-	Events []model.Event `json:"events"`
+	Events   []model.Event      `json:"events"`
+	Meetings []meetings.Meeting `json:"meetings"`
 }
 
-// Show returns a contact and its timeline.
-func (s *Service) Show(ctx context.Context, email string) (*Detail, error) {
-	c, err := s.Get(ctx, email)
+// Show returns a contact (found as Find finds it) with its timeline and
+// meetings.
+func (s *Service) Show(ctx context.Context, who string) (*Detail, error) {
+	c, err := s.Find(ctx, who)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +266,48 @@ func (s *Service) Show(ctx context.Context, email string) (*Detail, error) {
 	if evs == nil {
 		evs = []model.Event{}
 	}
-	return &Detail{Contact: c, Events: evs}, nil
+	ms, err := s.Store.MeetingsByContact(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := &Detail{Contact: c, Events: evs, Meetings: []meetings.Meeting{}}
+	for _, m := range ms {
+		d.Meetings = append(d.Meetings, meetingView(c, m))
+	}
+	return d, nil
+}
+
+// meetingView is a stored meeting as `contacts show --json` prints it: in
+// the contact's zone, with the status, format and source in the shared
+// vocabulary.
+func meetingView(c *model.Contact, m *store.Meeting) meetings.Meeting {
+	zone := time.UTC
+	for _, name := range []string{c.Timezone, m.Timezone} {
+		if name == "" {
+			continue
+		}
+		if l, err := time.LoadLocation(name); err == nil {
+			zone = l
+			break
+		}
+	}
+	st, err := meetings.ParseStatus(m.State)
+	if err != nil {
+		st = meetings.Status(m.State)
+	}
+	src := meetings.Source(m.Source)
+	switch s := strings.ToLower(m.Source); {
+	case s == "cli":
+		src = meetings.FromCLI
+	case strings.Contains(s, "command"):
+		src = meetings.FromCommand
+	case strings.HasPrefix(s, "calendar"):
+		src = meetings.FromInvitation
+	case s == "reply" || s == "confirmed":
+		src = meetings.FromReply
+	}
+	return meetings.Meeting{Start: m.Start, End: m.End(), Zone: zone, Status: st,
+		Format: meetings.ParseFormat(strings.TrimSpace(m.Format + " " + m.Location)), Source: src}
 }
 
 // MarshalJSON flattens the contact and adds events.
@@ -276,8 +320,21 @@ func (d Detail) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// b is an object: splice "events" in before its closing brace.
-	return append(append(append(b[:len(b)-1], []byte(`,"events":`)...), ev...), '}'), nil
+	ms := d.Meetings
+	if ms == nil {
+		ms = []meetings.Meeting{}
+	}
+	mj, err := json.Marshal(ms)
+	if err != nil {
+		return nil, err
+	}
+	// b is an object: splice "events" and "meetings" in before its
+	// closing brace.
+	out := append(b[:len(b)-1], []byte(`,"events":`)...)
+	out = append(out, ev...)
+	out = append(out, []byte(`,"meetings":`)...)
+	out = append(out, mj...)
+	return append(out, '}'), nil
 }
 
 // sortedKeys is for stable output of custom fields.

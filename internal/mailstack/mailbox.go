@@ -61,6 +61,10 @@ func (s *Stack) Messages(t testing.TB, user, mailbox string) []*Message {
 	t.Helper()
 	c := s.DialIMAP(t, user, nil)
 	msgs, err := fetchAll(c, mailbox)
+	// Done with the connection now, not at the end of the test: a test
+	// that polls would otherwise reach Dovecot's connection limit.
+	_ = c.Logout().Wait()
+	_ = c.Close()
 	if err != nil {
 		t.Fatalf("mailstack: reading %s of %s: %v", mailbox, s.Address(user), err)
 	}

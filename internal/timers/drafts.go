@@ -191,7 +191,11 @@ func (d *Drafts) withdraw(ctx context.Context, m *store.Message) error {
 	case err == nil:
 		d.log().Info("took an unsent draft out of Drafts: it no longer fits", "kind", full.Kind, "to", full.ToAddr,
 			"message_id", full.MessageID)
-		return d.settle(ctx, full, "taken out of Drafts: the contact moved on", false)
+		why := "the contact moved on"
+		if full.LastError != "" {
+			why = full.LastError
+		}
+		return d.settle(ctx, full, "taken out of Drafts: "+why, false)
 	case errors.Is(err, mailbox.ErrNotFound):
 		return d.settle(ctx, full, "no longer in Drafts (sent, moved or replaced by you)", false)
 	case errors.Is(err, mailbox.ErrChanged):
