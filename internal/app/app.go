@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"rapport/internal/config"
 	"rapport/internal/contacts"
 	"rapport/internal/model"
+	"rapport/internal/oauth"
 	"rapport/internal/outbox"
 	"rapport/internal/owner"
 	"rapport/internal/pipeline"
@@ -52,6 +54,9 @@ type App struct {
 	// daemon: this process runs the daemon (its scheduler is kicked
 	// directly, not through the wake socket).
 	daemon atomic.Bool
+
+	tokensOnce sync.Once
+	tokens     oauth.TokenSource
 }
 
 type namedCloser struct {
@@ -212,16 +217,19 @@ func (a *App) Close() error {
 
 // Status is daemon-level state for `rapport status`.
 type Status struct {
-	Account     string                 `json:"account"`
-	Database    string                 `json:"database"`
-	Schema      int                    `json:"schema_version"`
-	Contacts    int                    `json:"contacts"`
-	ByStatus    map[model.Status]int   `json:"by_status"`
-	Outbox      map[string]int         `json:"outbox"`
-	Suppressed  int                    `json:"suppressed"`
-	Checkpoints []store.Checkpoint     `json:"checkpoints"`
-	GeneratedAt model.JSONTime         `json:"generated_at"`
-	Extra       map[string]interface{} `json:"extra,omitempty"`
+	Account     string               `json:"account"`
+	Database    string               `json:"database"`
+	Schema      int                  `json:"schema_version"`
+	Contacts    int                  `json:"contacts"`
+	ByStatus    map[model.Status]int `json:"by_status"`
+	Outbox      map[string]int       `json:"outbox"`
+	Suppressed  int                  `json:"suppressed"`
+	Checkpoints []store.Checkpoint   `json:"checkpoints"`
+	GeneratedAt model.JSONTime       `json:"generated_at"`
+	// Attention is what stops mail until the owner acts: a sign-in that
+	// expired, another rapport on the mailbox, messages in doubt.
+	Attention []string               `json:"attention"`
+	Extra     map[string]interface{} `json:"extra,omitempty"`
 }
 
 // Status reads the daemon-level state.
@@ -249,8 +257,24 @@ func (a *App) Status(ctx context.Context) (*Status, error) {
 	if st.Checkpoints == nil {
 		st.Checkpoints = []store.Checkpoint{}
 	}
-	st.Outbox, err = a.Store.OutboxCounts(ctx, a.Account)
-	return st, err
+	if st.Outbox, err = a.Store.OutboxCounts(ctx, a.Account); err != nil {
+		return nil, err
+	}
+	st.Attention = []string{}
+	if v, ok, err := a.Store.OnceResult(ctx, a.Account, outbox.SignInState); err != nil {
+		return nil, err
+	} else if ok && v != "" {
+		st.Attention = append(st.Attention, "sending is paused: the OAuth2 sign-in expired or was revoked ("+v+"); run `rapport auth login`")
+	}
+	if why, err := a.blocked(ctx); err != nil {
+		return nil, err
+	} else if why != "" {
+		st.Attention = append(st.Attention, "nothing goes to contacts: "+why)
+	}
+	if n := st.Outbox[string(model.MsgInDoubt)]; n > 0 {
+		st.Attention = append(st.Attention, fmt.Sprintf("%d message(s) in doubt (the server may have them): `rapport outbox resolve MESSAGE-ID --sent|--resend` once you have looked in Sent", n))
+	}
+	return st, nil
 }
 
 // Summary is the pipeline in one line (the status mail command).

@@ -21,8 +21,13 @@ import (
 
 // TokenSource is the account's OAuth2 token source (token_command, or the
 // token file kept fresh with the refresh token).
+//
+// It is one source for the whole process, shared by the mailbox and
+// submission sides, so a grant that one side finds revoked is not offered
+// again by the other until a new sign-in changes the token file.
 func (a *App) TokenSource() oauth.TokenSource {
-	return oauth.NewSource(oauth.FromConfig(a.Config))
+	a.tokensOnce.Do(func() { a.tokens = oauth.NewSource(oauth.FromConfig(a.Config)) })
+	return a.tokens
 }
 
 // tokenSourceFor returns a token source for a side (imap or smtp) that

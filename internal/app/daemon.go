@@ -135,7 +135,7 @@ func (a *App) NewDaemon(ctx context.Context) (*Daemon, error) {
 		{Name: "digest", Next: d.digestNext, Run: d.digestRun},
 		{Name: "outbox", Next: d.Outbox.Next, Run: d.Outbox.Pass},
 		{Name: "drafts", Next: d.Drafts.Next, Run: d.Drafts.Run},
-	}}
+	}, OnWake: d.Outbox.WakeSignIn}
 	a.Store.AfterCommit(d.Scheduler.Kick)
 	a.daemon.Store(true)
 	a.onClose("instance lock", lock.Release)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	stdlog "log"
@@ -565,8 +564,24 @@ func TestE2EOAuthRevokedGrant(t *testing.T) {
 	// Sending stops: the outbox pauses on the refused SMTP sign-in, or
 	// its pass ends at the sign-in error before any SMTP (a sync of the
 	// inbox comes first).
-	if paused, _, why := r.d.Outbox.Paused(); !(paused && strings.Contains(why, msg)) && !errors.Is(passErr, oauth.ErrSignInExpired) {
+	if paused, _, why := r.d.Outbox.Paused(); !(paused && strings.Contains(why, msg)) {
 		t.Fatalf("outbox paused %v (%s), last pass: %v; want the sign-in error to stop sending", paused, why, passErr)
+	}
+	// Said once, however long it lasts; `rapport status` says it too.
+	const paused = "sending is paused until you run `rapport auth login`"
+	for range 5 {
+		r.clk.Advance(2 * time.Minute)
+		r.outbox(t, 1)
+	}
+	if n := strings.Count(s.log.String(), paused); n != 1 {
+		t.Fatalf("the pause was logged %d times, want once:\n%s", n, s.log.String())
+	}
+	if st, why := r.status(contact); st != model.Queued {
+		t.Fatalf("contact is %s (%s) while the sign-in is expired, want queued", st, why)
+	}
+	code, out2, _ := rapportCLI(t, "--config", cfgPath, "status")
+	if code != cli.ExitOK || !strings.Contains(out2, "attention: sending is paused: the OAuth2 sign-in expired") {
+		t.Fatalf("status (exit %d) does not say sending waits for a sign-in:\n%s", code, out2)
 	}
 	// The IMAP session ends (as the provider's would); reconnects fail.
 	s.st.Kick(t, s.owner.Address)
@@ -580,17 +595,23 @@ func TestE2EOAuthRevokedGrant(t *testing.T) {
 	if code := login.wait(t); code != cli.ExitOK {
 		t.Fatalf("auth login: exit %d\nstdout:\n%s\nstderr:\n%s", code, login.out.String(), login.errb.String())
 	}
-	// Sending resumes once the pause is over, without a restart.
+	// Sending resumes at once (the sign-in woke the daemon), without a
+	// restart and without waiting for the pause to end.
 	r.eventually(t, 60*time.Second, "the outreach after the new sign-in", 0, func() (bool, string) {
-		r.clk.Advance(16 * time.Minute)
 		r.outbox(t, 1)
 		st, why := r.status(contact)
 		return st == model.Contacted, fmt.Sprintf("status %s (%s)", st, why)
 	})
+	if !strings.Contains(s.log.String(), "signed in again: sending resumes") {
+		t.Errorf("no log line says sending resumed:\n%s", s.log.String())
+	}
+	if _, out3, _ := rapportCLI(t, "--config", cfgPath, "status"); strings.Contains(out3, "attention: sending is paused") {
+		t.Errorf("status still says sending is paused after the new sign-in:\n%s", out3)
+	}
 	id := r.outreachID(t, contact)
 	s.reply(t, contact, id, "Thanks for reaching out, yes.")
 	r.waitStatus(t, contact, model.Replied, 5*time.Second)
-	s.noLeaks(t, out, errs, login.out.String(), login.errb.String())
+	s.noLeaks(t, out, errs, out2, login.out.String(), login.errb.String())
 	t.Logf("revoked grant and new sign-in: %v", time.Since(start).Round(time.Millisecond))
 }
 

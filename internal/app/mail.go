@@ -12,6 +12,7 @@ import (
 	"rapport/internal/config"
 	"rapport/internal/mailbox"
 	"rapport/internal/model"
+	"rapport/internal/oauth"
 	"rapport/internal/outbox"
 	"rapport/internal/render"
 	"rapport/internal/schedule"
@@ -143,7 +144,20 @@ func (a *App) NewOutbox(smtpCfg outbox.SMTPConfig, sent outbox.SentFolder) *outb
 			return a.Render.Render(ctx, src, kind, c, date, render.Options{})
 		},
 		Sent: sent, Contacts: apply.Outbox{A: a.Apply}, Planner: a.Planner, Loc: a.contactLocation,
-		Dial: func(ctx context.Context) (*outbox.Conn, error) { return outbox.Dial(ctx, smtpCfg) },
+		Dial:   func(ctx context.Context) (*outbox.Conn, error) { return outbox.Dial(ctx, smtpCfg) },
+		SignIn: signInProbe(smtpCfg.OAuth2),
+	}
+}
+
+// signInProbe is the outbox's check that an OAuth2 sign-in works again,
+// or nil without OAuth2.
+func signInProbe(ts oauth.TokenSource) func(ctx context.Context) error {
+	if ts == nil {
+		return nil
+	}
+	return func(ctx context.Context) error {
+		_, err := ts.Token(ctx)
+		return err
 	}
 }
 

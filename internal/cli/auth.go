@@ -13,6 +13,7 @@ import (
 
 	"rapport/internal/config"
 	"rapport/internal/oauth"
+	"rapport/internal/scheduler"
 )
 
 func init() {
@@ -93,6 +94,11 @@ the provider's page instead (Microsoft; Google does not allow it for Gmail).`,
 			if !g.HasRefresh() {
 				fmt.Fprintln(e.stdout, "warning: the provider gave no refresh token, so this sign-in lasts until the access token expires "+
 					"(Microsoft: add offline_access to oauth2.scopes; Google: the consent screen must offer offline access)")
+			}
+			// A running daemon that paused for the sign-in resumes now.
+			if a, err := e.open(cmd.Context()); err == nil {
+				scheduler.Wake(a.WakePath())
+				a.Close()
 			}
 			fmt.Fprintln(e.stdout, "a running rapport uses it at its next connection; `rapport check` verifies the login now")
 			return nil

@@ -779,6 +779,9 @@ func statusCmd(e *env) *cobra.Command {
 				}
 			}
 			fmt.Fprintf(w, "suppressed %d\n", st.Suppressed)
+			for _, s := range st.Attention {
+				fmt.Fprintf(w, "attention: %s\n", s)
+			}
 			for _, cp := range st.Checkpoints {
 				fmt.Fprintf(w, "mailbox %s: uidvalidity %d, last uid %d, at %s\n", cp.Mailbox, cp.UIDValidity, cp.LastUID, cp.UpdatedAt.Format(time.RFC3339))
 			}

@@ -19,6 +19,7 @@ import (
 
 	"rapport/internal/clock"
 	"rapport/internal/model"
+	"rapport/internal/oauth"
 	"rapport/internal/render"
 	"rapport/internal/schedule"
 	"rapport/internal/store"
@@ -105,11 +106,79 @@ type Outbox struct {
 	// instance runs on the mailbox); mail to the owner still goes.
 	Blocked func(ctx context.Context) (why string, err error)
 
+	// SignIn, when set (SMTP signs in with OAuth2), tells whether a
+	// sign-in works again (an access token can be had): sending that
+	// paused because the sign-in expired resumes as soon as it does.
+	SignIn func(ctx context.Context) error
+
 	once        sync.Once
 	mu          sync.Mutex
 	pausedUntil time.Time
 	pauseWhy    string
 	lastInDoubt time.Time
+	// signInPause is set while sending waits for a new sign-in;
+	// signInProbed is when SignIn was last asked.
+	signInPause  bool
+	signInProbed time.Time
+}
+
+// SignInState is the state key under which a sign-in that expired is
+// recorded while sending waits for `rapport auth login` (for `rapport
+// status`); it is removed when sending resumes.
+const SignInState = "signin_expired"
+
+// signInProbeEvery is how often SignIn is asked while sending waits.
+const signInProbeEvery = time.Minute
+
+// checkSignIn lifts a sign-in pause once a sign-in works again (a new
+// `rapport auth login`, or a token helper that has a token again).
+func (o *Outbox) checkSignIn(ctx context.Context) {
+	o.mu.Lock()
+	now := o.Clock.Now()
+	if !o.signInPause || o.SignIn == nil || now.Sub(o.signInProbed) < signInProbeEvery && !o.signInProbed.IsZero() {
+		o.mu.Unlock()
+		return
+	}
+	o.signInProbed = now
+	o.mu.Unlock()
+	if err := o.SignIn(ctx); err != nil {
+		return
+	}
+	o.mu.Lock()
+	o.signInPause, o.pausedUntil, o.pauseWhy, o.signInProbed = false, time.Time{}, "", time.Time{}
+	o.mu.Unlock()
+	o.Log.Info("signed in again: sending resumes")
+	if err := o.Store.SetState(ctx, o.Account, SignInState, ""); err != nil {
+		o.Log.Warn("could not clear the sign-in note", "err", err)
+	}
+}
+
+// signInExpired pauses sending until the owner signs in again: it is
+// said once, not at every retry, and sending resumes by itself after the
+// sign-in (checkSignIn).
+func (o *Outbox) signInExpired(ctx context.Context, err error) {
+	now := o.Clock.Now()
+	msg := err.Error()
+	o.mu.Lock()
+	first := !o.signInPause
+	o.signInPause, o.signInProbed = true, now
+	o.pausedUntil, o.pauseWhy = now.Add(24*time.Hour), msg
+	o.mu.Unlock()
+	if !first {
+		return
+	}
+	o.Log.Error("the OAuth2 sign-in expired or was revoked: sending is paused until you run `rapport auth login`", "err", msg)
+	if err := o.Store.SetState(ctx, o.Account, SignInState, now.UTC().Format(time.RFC3339)+" "+msg); err != nil {
+		o.Log.Warn("could not record the sign-in note", "err", err)
+	}
+}
+
+// WakeSignIn makes the next pass ask SignIn at once (a process said a new
+// sign-in was saved).
+func (o *Outbox) WakeSignIn() {
+	o.mu.Lock()
+	o.signInProbed = time.Time{}
+	o.mu.Unlock()
 }
 
 func (o *Outbox) defaults() { o.once.Do(o.setDefaults) }
@@ -194,6 +263,7 @@ func (o *Outbox) Recover(ctx context.Context) error {
 // SendDue sends the messages that are due, over one connection.
 func (o *Outbox) SendDue(ctx context.Context) (sent int, err error) {
 	o.defaults()
+	o.checkSignIn(ctx)
 	if p, until, why := o.Paused(); p {
 		o.Log.Debug("sending paused", "until", until, "why", why)
 		return 0, nil
@@ -378,9 +448,16 @@ func (o *Outbox) failed(ctx context.Context, m *store.Message, se *SendError) er
 		o.pause(o.QuotaPause, msg)
 		o.Log.Warn("the server asks us to slow down: sending paused", "until", now.Add(o.QuotaPause), "reply", msg)
 		return o.requeue(ctx, m, now.Add(o.QuotaPause), msg, false)
+	case se.AuthFailed() && errors.Is(se, oauth.ErrSignInExpired):
+		o.signInExpired(ctx, se)
+		return o.requeue(ctx, m, now, msg, false)
 	case se.AuthFailed():
 		o.pause(15*time.Minute, msg)
-		o.Log.Error("SMTP login failed: check the password; sending paused", "until", now.Add(15*time.Minute), "err", msg)
+		what := "SMTP login failed: check the password"
+		if o.SignIn != nil {
+			what = "SMTP refused the OAuth2 sign-in: check smtp.username is the account you signed in as (`rapport auth status`)"
+		}
+		o.Log.Error(what+"; sending paused", "until", now.Add(15*time.Minute), "err", msg)
 		return o.requeue(ctx, m, now.Add(15*time.Minute), msg, false)
 	case se.Permanent():
 		o.Log.Warn("server refused the message", "message_id", m.MessageID, "to", m.ToAddr, "reply", msg)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"rapport/internal/model"
+	"rapport/internal/oauth"
 	"rapport/internal/schedule"
 	"rapport/internal/store"
 )
@@ -39,6 +40,17 @@ func (o *Outbox) gate(ctx context.Context) (time.Time, error) {
 // requests whose slot has come, send what is due, and file copies in Sent.
 func (o *Outbox) Pass(ctx context.Context) error {
 	o.defaults()
+	err := o.pass(ctx)
+	if err != nil && o.SignIn != nil && errors.Is(err, oauth.ErrSignInExpired) {
+		// The mailbox refused the sign-in on the way (a look at the inbox
+		// or at Sent): the same pause as a refused SMTP sign-in.
+		o.signInExpired(ctx, err)
+		return nil
+	}
+	return err
+}
+
+func (o *Outbox) pass(ctx context.Context) error {
 	if _, err := o.ResolveInDoubt(ctx); err != nil {
 		return fmt.Errorf("resolve in-doubt: %w", err)
 	}
@@ -118,8 +130,17 @@ func (o *Outbox) Next(ctx context.Context) (time.Time, error) {
 			o.mu.Unlock()
 		}
 	}
+	o.checkSignIn(ctx)
 	if p, until, _ := o.Paused(); p && next.Before(until) && !next.IsZero() {
 		next = until
+		o.mu.Lock()
+		if o.signInPause && o.SignIn != nil {
+			// Look again for a new sign-in in a while.
+			if at := o.signInProbed.Add(signInProbeEvery); at.Before(next) {
+				next = at
+			}
+		}
+		o.mu.Unlock()
 	}
 	if now := o.Clock.Now(); !next.IsZero() && !next.After(now) {
 		// Held back from contacts: mail to the owner still goes at once;

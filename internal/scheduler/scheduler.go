@@ -44,6 +44,9 @@ type Scheduler struct {
 	MaxSleep time.Duration
 	// OnPass is called after every pass (liveness for the watchdog).
 	OnPass func()
+	// OnWake, when set, is called when another process wakes the
+	// scheduler (before the pass it starts).
+	OnWake func()
 
 	kick    chan struct{}
 	once    sync.Once

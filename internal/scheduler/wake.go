@@ -38,6 +38,9 @@ func (s *Scheduler) Listen(ctx context.Context, path string) error {
 				}
 				continue
 			}
+			if s.OnWake != nil {
+				s.OnWake()
+			}
 			s.Kick()
 		}
 	}()
