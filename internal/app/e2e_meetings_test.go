@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/mail"
@@ -197,7 +196,7 @@ func TestE2EMeetingFromAReplyToTheCalendarsOnDovecot(t *testing.T) {
 	note := st.WaitForMessage(t, owner.Address, "INBOX", 30*time.Second, func(m *mailstack.Message) bool {
 		return strings.HasPrefix(m.Subject(), "[rapport]") && strings.Contains(m.Subject(), "Lena Park")
 	})
-	text := decodedText(t, note.Raw)
+	text := ownerText(t, note.Raw)
 	// Her time in her zone, and the owner's: both named.
 	for _, re := range []string{`\b6(:00)? ?pm E[SD]?T\b`, `\b3(:00)? ?pm P[SD]?T\b`} {
 		if !regexp.MustCompile(re).MatchString(text) {
@@ -367,28 +366,4 @@ func rawID(t *testing.T, raw []byte) string {
 		t.Fatal(err)
 	}
 	return strings.Trim(m.Header.Get("Message-Id"), "<> ")
-}
-
-// decodedText is the text/plain of a message, decoded.
-func decodedText(t *testing.T, raw []byte) string {
-	t.Helper()
-	r, err := gomessage.Read(bytes.NewReader(raw))
-	if err != nil && !gomessage.IsUnknownCharset(err) {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	_ = r.Walk(func(_ []int, e *gomessage.Entity, err error) error {
-		if err != nil {
-			return err
-		}
-		if mt, _, _ := e.Header.ContentType(); mt == "text/plain" || mt == "" {
-			body, err := io.ReadAll(e.Body)
-			if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-				return err
-			}
-			b.Write(body)
-		}
-		return nil
-	})
-	return b.String()
 }

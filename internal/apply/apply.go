@@ -8,6 +8,7 @@ package apply
 import (
 	"context"
 	"errors"
+	"strings"
 	"fmt"
 	"log/slog"
 	"time"
@@ -171,7 +172,11 @@ func (ap *Applier) Apply(ctx context.Context, tx *store.Tx, c *model.Contact, f 
 		}
 	}
 	if d.WithdrawDrafts {
-		if err := ap.withdrawDrafts(ctx, tx, c); err != nil {
+		why := "the contact moved on"
+		if d.To != "" && d.To != c.Status {
+			why = "the contact is now " + strings.ReplaceAll(string(d.To), "_", " ")
+		}
+		if err := ap.withdrawDrafts(ctx, tx, c, why); err != nil {
 			return nil, err
 		}
 	}
@@ -342,7 +347,7 @@ func (ap *Applier) cancelPlanned(ctx context.Context, tx *store.Tx, c *model.Con
 
 // withdrawDrafts marks rapport's unsent drafts to the contact for removal
 // from Drafts; the drafts worker takes each out only if it is unchanged.
-func (ap *Applier) withdrawDrafts(ctx context.Context, tx *store.Tx, c *model.Contact) error {
+func (ap *Applier) withdrawDrafts(ctx context.Context, tx *store.Tx, c *model.Contact, why string) error {
 	msgs, err := tx.MessagesMeta(ctx, c.ID)
 	if err != nil {
 		return err
@@ -350,7 +355,7 @@ func (ap *Applier) withdrawDrafts(ctx context.Context, tx *store.Tx, c *model.Co
 	for _, m := range msgs {
 		if m.Direction == model.Out && m.State == model.MsgDrafted && !m.Kind.ToOwner() {
 			if err := tx.TransitionMessage(ctx, m, store.MsgUpdate{To: model.MsgWithdraw, Attempts: m.Attempts,
-				LastError: "the contact moved on"}); err != nil && !errors.Is(err, store.ErrStateChanged) {
+				LastError: why}); err != nil && !errors.Is(err, store.ErrStateChanged) {
 				return err
 			}
 		}

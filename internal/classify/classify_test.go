@@ -454,6 +454,15 @@ func TestReferrals(t *testing.T) {
 		{"Contact me at jane@acme.example anytime.", "", nil},
 		{"My email is jane.alt@gmail.example.", "", nil}, // no cue
 		{"Thanks!", "", nil},
+		// asked not to be contacted: never a referral
+		{"Talk to Brad Smith (brad@x.example). Please don't contact Carl Jones (carl.jones@x.example) though, he is swamped.", "",
+			[]Referral{{"Brad Smith", "brad@x.example"}}},
+		{"You could ask Dana (dana@x.example), but please don’t mention me.", "", nil},
+		{"My colleague Eve (eve@x.example) knows more, but I'd rather you didn't email her directly.", "", nil},
+		{"Don't hesitate to contact my colleague Finn (finn@x.example).", "", []Referral{{"Finn", "finn@x.example"}}},
+		{"Please do not reach out to Gail Park, she is on leave. Try Hugo (hugo@x.example) instead.", "",
+			[]Referral{{"Hugo", "hugo@x.example"}}},
+		{"Bitte kontaktieren Sie nicht meine Kollegin Ida (ida@x.example).", "", nil},
 	} {
 		h := "Subject: Re: hi\nTo: alex@example.com"
 		if tc.cc != "" {

@@ -161,7 +161,8 @@ func init() {
 		"your", "his", "their", "its", "these", "those", "some", "any", "all", "every", "team", "people", "folks", "them.", "thanks!", "best,",
 		"dear", "kind", "warm", "sincerely", "greetings", "mr", "mrs", "ms", "dr", "herr", "frau", "m", "mme", "sr", "sra", "dhr", "mevr", "prof",
 		"google", "github", "zoom", "teams", "slack", "calendly", "outlook", "gmail", "monsieur", "madame", "señor", "señora", "human", "resources",
-		"recruiter", "recruiters", "talent", "acquisition", "careers", "jobs", "job", "hiring", "university", "college", "company", "department"} {
+		"recruiter", "recruiters", "talent", "acquisition", "careers", "jobs", "job", "hiring", "university", "college", "company", "department",
+		"try", "ask", "contact", "email", "write", "colleague", "kollege", "kollegin", "collègue", "colega", "collega", "coworker"} {
 		nameStop[w] = true
 	}
 }
@@ -234,10 +235,16 @@ func findReferrals(text string, cc []Address, exclude map[string]bool) []Referra
 			byName[strings.ToLower(name)] = len(out) - 1
 		}
 	}
+	// Offsets are the text's: lowerText may change byte lengths.
+	spans := plainSentences(text)
 	// Addresses in the text, with the name just before them.
 	for _, ix := range addrRe.FindAllStringIndex(text, 20) {
 		email := NormalizeAddress(strings.Trim(text[ix[0]:ix[1]], "."))
 		if email == "" || exclude[email] {
+			continue
+		}
+		if negatedReferral(text, spans, ix[0], ix[1]) {
+			exclude[email] = true // and not from Cc either
 			continue
 		}
 		before := text[max(0, ix[0]-60):ix[0]]
@@ -247,11 +254,12 @@ func findReferrals(text string, cc []Address, exclude map[string]bool) []Referra
 		}
 		add(name, email)
 	}
-	for _, sm := range referralNameRe.FindAllStringSubmatch(text, 10) {
-		add(sm[1], "")
-	}
-	for _, sm := range nameWouldBeRe.FindAllStringSubmatch(text, 10) {
-		add(sm[1], "")
+	for _, re := range []*regexp.Regexp{referralNameRe, nameWouldBeRe} {
+		for _, ix := range re.FindAllStringSubmatchIndex(text, 10) {
+			if !negatedReferral(text, spans, ix[2], ix[3]) {
+				add(text[ix[2]:ix[3]], "")
+			}
+		}
 	}
 	out = mergeNameEmail(out)
 	// Give names an address from Cc when the display name or local part fits.
@@ -275,6 +283,69 @@ func findReferrals(text string, cc []Address, exclude map[string]bool) []Referra
 	}
 	return out
 }
+
+// plainSentences splits text into sentences at a '.', '!' or '?' that is
+// followed by a space or the end (not the dots of an address or a
+// domain), and at blank lines.
+func plainSentences(text string) []span {
+	var out []span
+	start := 0
+	for i := 0; i < len(text); i++ {
+		end := false
+		switch text[i] {
+		case '.', '!', '?':
+			end = i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\n' || text[i+1] == '\r' || text[i+1] == '\t'
+		case '\n':
+			end = i+1 < len(text) && (text[i+1] == '\n' || text[i+1] == '\r')
+		}
+		if end {
+			if i > start {
+				out = append(out, span{start, i})
+			}
+			start = i + 1
+		}
+	}
+	if start < len(text) {
+		out = append(out, span{start, len(text)})
+	}
+	return out
+}
+
+// negReferralRe: the writer asks that someone not be written to ("please
+// don't contact Carl", "I'd rather you didn't email her", "don't mention
+// me to Brad"). "Don't hesitate to contact" is not one.
+var negReferralRe = regexp.MustCompile(`(?i)\b(?:(?:please )?(?:don['’]t|do not|dont|never|shouldn['’]t|should not|wouldn['’]t|would not|not to)(?: (?:ever|directly|actually|really|yet|now))? (?:contact|contacting|email|e-mail|emailing|mail|write to|write|writing to|reach out|reaching out|mention|mentioning|bother|bothering|cc|loop in|copy|message|ping|call|approach|involve)|rather you didn['’]t|leave (?:him|her|them) out|(?:please )?no need to (?:contact|email|write|reach out|bother)|bitte nicht (?:kontaktieren|anschreiben)|nicht kontaktieren|kontaktieren sie (?:(?:ihn|sie|bitte) )*nicht|ne (?:le |la |les )?contactez pas|ne (?:lui )?écrivez pas|no (?:le |la |los )?(?:contactes|contacte|escribas|escriba)|neem geen contact op|não (?:o |a )?contacte|non contattare)\b`)
+
+// negatedReferral reports whether the person at text[i:j] is named in a
+// sentence that asks not to contact them (the negation before them, or
+// after them with a pronoun: "Brad, but please don't email him").
+func negatedReferral(text string, spans []span, i, j int) bool {
+	for _, sp := range spans {
+		if i < sp.a || i >= sp.b {
+			continue
+		}
+		sent := text[sp.a:sp.b]
+		if mentionMeRe.MatchString(sent) {
+			return true // "but please don't mention me"
+		}
+		ix := negReferralRe.FindAllStringIndex(sent, -1)
+		for _, m := range ix {
+			if m[0]+sp.a < i {
+				return true
+			}
+			if m[0]+sp.a >= j && pronounAfterRe.MatchString(sent[m[1]:]) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+var (
+	pronounAfterRe = regexp.MustCompile(`(?i)^\W*(?:\pL+\s+){0,2}(?:him|her|them|ihn|sie|le|la|lui|lo)\b`)
+	mentionMeRe    = regexp.MustCompile(`(?i)\b(?:don['’]?t|do not|please not|not) (?:mention|name|cite) (?:me|my name)\b|\bleave me out of\b|\bnicht (?:auf )?mich (?:berufen|erwähnen)\b|\bsans me citer\b`)
+)
 
 // lowerText prepares text for the phrase tables.
 func lowerText(s string) string {
