@@ -8,9 +8,9 @@ package apply
 import (
 	"context"
 	"errors"
-	"strings"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"rapport/internal/clock"
