@@ -18,9 +18,9 @@ type AutoReply struct {
 	Personal bool
 }
 
-var autoSubjectRe = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]{0,30}\]\s*)?(?:automatic reply|auto(?:matic)?[ -]?reply|auto(?:matic)?[ -]?response|autoreply|autoresponse|auto-?respond|out of (?:the )?office(?: autoreply| auto reply| reply| notice| alert| message)?|ooo|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|réponse automatique|reponse automatique|absence|absente?|respuesta automática|respuesta automatica|fuera de la oficina|fuera de oficina|risposta automatica|fuori sede|fuori ufficio|autosvar|automatisch antwoord|afwezigheidsmelding|afwezig|resposta automática|resposta automatica|ausente|vacation reply|on vacation|away from the office|away from my desk|automatická odpověď|automatyczna odpowiedź|自动回复|自動回覆|自動返信|不在)(?:[\s:：\]\-(]|$)`)
+var autoSubjectRe = mustFast(`(?i)^\s*(?:\[[^\]]{0,30}\]\s*)?(?:automatic reply|auto(?:matic)?[ -]?reply|auto(?:matic)?[ -]?response|autoreply|autoresponse|auto-?respond|out of (?:the )?office(?: autoreply| auto reply| reply| notice| alert| message)?|ooo|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|réponse automatique|reponse automatique|absence|absente?|respuesta automática|respuesta automatica|fuera de la oficina|fuera de oficina|risposta automatica|fuori sede|fuori ufficio|autosvar|automatisch antwoord|afwezigheidsmelding|afwezig|resposta automática|resposta automatica|ausente|vacation reply|on vacation|away from the office|away from my desk|automatická odpověď|automatyczna odpowiedź|自动回复|自動回覆|自動返信|不在)(?:[\s:：\]\-(]|$)`)
 
-var outOfOfficeSubjectRe = regexp.MustCompile(`(?i)\bis (?:currently )?out of (?:the )?office\b|\bon (?:annual )?leave\b.{0,20}$|\bout of office\b|\(out of office\)|\bvacation\b.{0,12}\bnotice\b|\bauto[- ]?reply\b`)
+var outOfOfficeSubjectRe = mustFast(`(?i)\bis (?:currently )?out of (?:the )?office\b|\bon (?:annual )?leave\b.{0,20}$|\bout of office\b|\(out of office\)|\bvacation\b.{0,12}\bnotice\b|\bauto[- ]?reply\b`)
 
 // oofBodyRe: out-of-office wording, only used together with a weak header
 // signal because humans write "I was out of the office last week" too.

@@ -262,7 +262,7 @@ func TestSharedCorpus(t *testing.T) {
 					t.Errorf("%s: in rapport's thread, got kind %s: %v", l.file, rt.Kind.JSONKind(), rt.Reasons)
 				}
 			}
-			if l.kind == "bounce" || l.kind == "delay" || l.kind == "complaint" || l.kind == "challenge" {
+			if l.kind == "bounce" || l.kind == "delay" || l.kind == "complaint" || l.kind == "challenge" || l.kind == "auto_reply" {
 				if ok, why := Prefilter(&m.Header); !ok {
 					t.Errorf("%s: the header pre-filter would not fetch this %s (%s)", l.file, l.kind, why)
 				}

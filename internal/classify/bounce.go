@@ -46,7 +46,7 @@ func (b *Bounce) FinalAddresses() []string {
 // Bounce subjects from MTAs and vendors (documented in sisimai's lhost
 // modules and Mail::DeliveryStatus::BounceParser), anchored at the start
 // or after a [tag]: a person's "Re: Undeliverable" is not one.
-var bounceSubjectRe = regexp.MustCompile(`(?i)^\s*(?:\[[^\]]{0,40}\]\s*)?(?:[\w.-]+\s+)?(?:undeliverable|undelivered|undeliverable mail|delivery status notification|delivery notification|delivery report|delivery failure|delivery failed|delivery problem|delivery status|mail delivery|mail system error|mail failure|mail error|failure notice|failure delivery|delivery has failed|returned mail|returned message|return(?:ed)? to sender|non[- ]?delivery|nondeliverable|non-?remis|message not delivered|message delivery|message could not be delivered|message bounced|message you sent|your message|could not send|warning: could not send|warning: message|delayed mail|delivery delayed|mail could not be delivered|email delivery failure|notice of delivery failure|notification d'état|notificación de estado|unzustellbar|nicht zustellbar|unzustellbare|zustellung fehlgeschlagen|non distribuable|échec de la remise|remise impossible|no se puede entregar|no entregado|entrega fallida|non recapitabile|onbestelbaar|kan niet worden bezorgd|onbestelbaar|niedostarczon|nedoručitelné|olevererbart|ikke leveret|undelivered mail returned to sender|postmaster notify|mail transaction failed|rejected|error sending|delivery to the following|could not deliver|permanent error|dsn:|ndr|automatically rejected|mail returned|returned mail: see transcript|système de messagerie|ошибка доставки|не доставлено|ваше сообщение не|送信エラー|配信エラー|未配信|メール配信)`)
+var bounceSubjectRe = mustFast(`(?i)^\s*(?:\[[^\]]{0,40}\]\s*)?(?:[\w.-]+\s+)?(?:undeliverable|undelivered|undeliverable mail|delivery status notification|delivery notification|delivery report|delivery failure|delivery failed|delivery problem|delivery status|mail delivery|mail system error|mail failure|mail error|failure notice|failure delivery|delivery has failed|returned mail|returned message|return(?:ed)? to sender|non[- ]?delivery|nondeliverable|non-?remis|message not delivered|message delivery|message could not be delivered|message bounced|message you sent|your message|could not send|warning: could not send|warning: message|delayed mail|delivery delayed|mail could not be delivered|email delivery failure|notice of delivery failure|notification d'état|notificación de estado|unzustellbar|nicht zustellbar|unzustellbare|zustellung fehlgeschlagen|non distribuable|échec de la remise|remise impossible|no se puede entregar|no entregado|entrega fallida|non recapitabile|onbestelbaar|kan niet worden bezorgd|onbestelbaar|niedostarczon|nedoručitelné|olevererbart|ikke leveret|undelivered mail returned to sender|postmaster notify|mail transaction failed|rejected|error sending|delivery to the following|could not deliver|permanent error|dsn:|ndr|automatically rejected|mail returned|returned mail: see transcript|système de messagerie|ошибка доставки|не доставлено|ваше сообщение не|送信エラー|配信エラー|未配信|メール配信)`)
 
 // bounceTextRe: what delivery reports say, in the text before any copy of
 // the returned message.
@@ -63,7 +63,7 @@ var (
 	finalTextRe = mustFast(`(?:permanent(?:ly)?|giving up|gave up|has been expired|expired after|message expired|too long in the queue|retry (?:time|timeout) (?:not reached|exceeded)|retry timeout exceeded|could not be delivered|couldn't be delivered|wasn't delivered|was not delivered|delivery has failed|failed to deliver|undeliverable|returned to sender|has been returned|was returned|returning message to sender|no further (?:attempts|retries)|will not be retried|\(failure\)|action: failed|rejected|refused|does not exist|unknown user|user unknown)`)
 )
 
-var delaySubjectRe = regexp.MustCompile(`(?i)\(delay\)|could not send (?:mail|message) for (?:the )?past|\bdelayed\b|warning: could not send|warning: message|delivery status notification: (?:delayed|warning)|delay notification|still being retried|zustellung verzögert|retardée?|retrasad[oa]|vertraagd`)
+var delaySubjectRe = mustFast(`(?i)\(delay\)|could not send (?:mail|message) for (?:the )?past|\bdelayed\b|warning: could not send|warning: message|delivery status notification: (?:delayed|warning)|delay notification|still being retried|zustellung verzögert|retardée?|retrasad[oa]|vertraagd`)
 
 // bounceSubject: a report's subject. Anchored at the start, or anywhere
 // in a subject that is not a reply or a forward (a person's "Re:
@@ -78,7 +78,7 @@ func bounceSubject(s string) bool {
 	return bounceSubjectAnyRe.MatchString(s)
 }
 
-var bounceSubjectAnyRe = regexp.MustCompile(`(?i)(?:undeliverable|undelivered|delivery (?:status notification|failure|failed|has failed|notification)|mail delivery (?:failed|failure|error)|returned mail|returning message to sender|could not send (?:mail|message)|failure notice|non[- ]?delivery|message not delivered|delivery delayed|delayed mail|mail system error|unzustellbar|non distribuable|no se puede entregar|onbestelbaar)`)
+var bounceSubjectAnyRe = mustFast(`(?i)(?:undeliverable|undelivered|delivery (?:status notification|failure|failed|has failed|notification)|mail delivery (?:failed|failure|error)|returned mail|returning message to sender|could not send (?:mail|message)|failure notice|non[- ]?delivery|message not delivered|delivery delayed|delayed mail|mail system error|unzustellbar|non distribuable|no se puede entregar|onbestelbaar)`)
 
 func isDaemonAddr(a string) bool {
 	local, _, _ := strings.Cut(a, "@")
@@ -92,7 +92,7 @@ func isDaemonAddr(a string) bool {
 	return strings.HasPrefix(local, "mailer-daemon") || strings.HasPrefix(local, "postmaster")
 }
 
-var daemonNameRe = regexp.MustCompile(`(?i)mail delivery|mailer[- ]?daemon|mail ?administrator|postmaster|mail system|delivery (?:status|subsystem|service|system)|system administrator|internet mail|mail gateway|mdaemon|mail ?transport|courrier|zustellsystem|e-mail interconnect|mail server|sistema de correo`)
+var daemonNameRe = mustFast(`(?i)mail delivery|mailer[- ]?daemon|mail ?administrator|postmaster|mail system|delivery (?:status|subsystem|service|system)|system administrator|internet mail|mail gateway|mdaemon|mail ?transport|courrier|zustellsystem|e-mail interconnect|mail server|sistema de correo`)
 
 // daemonSender tells whether the message comes from a mail system rather
 // than a person: a daemon address, a daemon display name, a From without

@@ -14,21 +14,42 @@ import (
 type fastRe struct {
 	*regexp.Regexp
 	lits []string // nil: no prefilter possible
+	// fold: the expression ignores case ((?i)); lits are lower case and
+	// the text is lowered before they are looked for.
+	fold bool
 }
 
 func mustFast(expr string) *fastRe {
 	re := regexp.MustCompile(expr)
 	f := &fastRe{Regexp: re}
 	if sre, err := syntax.Parse(expr, syntax.Perl); err == nil {
-		f.lits = requiredLits(sre.Simplify())
+		sre = sre.Simplify()
+		f.fold = foldsCase(sre)
+		f.lits = requiredLits(sre, f.fold)
 	}
 	return f
+}
+
+// foldsCase reports whether any literal of re ignores case.
+func foldsCase(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpLiteral && re.Flags&syntax.FoldCase != 0 {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if foldsCase(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // possible reports whether s may contain a match.
 func (f *fastRe) possible(s string) bool {
 	if f.lits == nil {
 		return true
+	}
+	if f.fold {
+		s = strings.ToLower(s)
 	}
 	for _, l := range f.lits {
 		if strings.Contains(s, l) {
@@ -137,28 +158,32 @@ func (f *fastRe) findInSpans(s string, spans []span, n int) [][]int {
 }
 
 // requiredLits returns a set of strings one of which every match contains,
-// or nil when it cannot tell. Case-folded literals give up (nil), so callers
-// match lower-cased text with lower-case expressions.
-func requiredLits(re *syntax.Regexp) []string {
+// or nil when it cannot tell. With lower, every literal is given in lower
+// case (for text that is lowered before the look); without it a
+// case-folded literal gives up (nil).
+func requiredLits(re *syntax.Regexp, lower bool) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
+		if lower {
+			return []string{strings.ToLower(string(re.Rune))}
+		}
 		if re.Flags&syntax.FoldCase != 0 {
 			return nil
 		}
 		return []string{string(re.Rune)}
 	case syntax.OpCapture:
-		return requiredLits(re.Sub[0])
+		return requiredLits(re.Sub[0], lower)
 	case syntax.OpPlus:
-		return requiredLits(re.Sub[0])
+		return requiredLits(re.Sub[0], lower)
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return requiredLits(re.Sub[0])
+			return requiredLits(re.Sub[0], lower)
 		}
 		return nil
 	case syntax.OpConcat:
 		var best []string
 		for _, sub := range re.Sub {
-			if l := requiredLits(sub); l != nil && (best == nil || minLen(l) > minLen(best)) {
+			if l := requiredLits(sub, lower); l != nil && (best == nil || minLen(l) > minLen(best)) {
 				best = l
 			}
 		}
@@ -166,7 +191,7 @@ func requiredLits(re *syntax.Regexp) []string {
 	case syntax.OpAlternate:
 		var all []string
 		for _, sub := range re.Sub {
-			l := requiredLits(sub)
+			l := requiredLits(sub, lower)
 			if l == nil {
 				return nil
 			}

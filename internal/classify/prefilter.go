@@ -44,7 +44,13 @@ func Prefilter(h HeaderGetter) (bool, string) {
 		}
 	}
 	if v := strings.ToLower(get("Auto-Submitted")); v != "" && !strings.HasPrefix(v, "no") {
-		return true, "Auto-Submitted: " + v
+		// An automatic answer (an out-of-office, a report) is worth a
+		// look; a machine's own mail (a build result, an alert) is not,
+		// unless it answers something or its sender or subject says
+		// report (below).
+		if strings.HasPrefix(v, "auto-replied") || get("In-Reply-To") != "" || get("References") != "" {
+			return true, "Auto-Submitted: " + v
+		}
 	}
 	for _, k := range []string{"Precedence", "X-Precedence"} {
 		switch strings.ToLower(get(k)) {

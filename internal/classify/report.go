@@ -49,7 +49,7 @@ type Complaint struct {
 	Source            string // "arf" or "heuristic"
 }
 
-var abuseSubjectRe = regexp.MustCompile(`(?i)^\s*(?:complaint about message from|abuse report|email abuse report|spam report|fbl|feedback loop|scomp|\[?abuse\]?\s*(?:report|complaint)|this is an email abuse report)`)
+var abuseSubjectRe = mustFast(`(?i)^\s*(?:complaint about message from|abuse report|email abuse report|spam report|fbl|feedback loop|scomp|\[?abuse\]?\s*(?:report|complaint)|this is an email abuse report)`)
 
 // detectComplaint reads an ARF report, or a provider's abuse report that
 // carries the reported message.
@@ -131,7 +131,7 @@ type Receipt struct {
 }
 
 var (
-	readSubjectRe = regexp.MustCompile(`(?i)^\s*(?:read|gelesen|lu|leído|leido|gelezen|lido|letto|läst|læst|lest|прочитано|已读|読みました)\s*:|^\s*(?:read receipt|return receipt|read notification|lesebestätigung|accusé de lecture|confirmación de lectura|leesbevestiging|notification de lecture)\b`)
+	readSubjectRe = mustFast(`(?i)^\s*(?:read|gelesen|lu|leído|leido|gelezen|lido|letto|läst|læst|lest|прочитано|已读|読みました)\s*:|^\s*(?:read receipt|return receipt|read notification|lesebestätigung|accusé de lecture|confirmación de lectura|leesbevestiging|notification de lecture)\b`)
 	readBodyRe    = regexp.MustCompile(`(?i)\b(?:was (?:read|displayed) on|has been (?:read|displayed)|wurde am .{0,40}gelesen|a été lu|fue leído|is gelezen|your message .{0,200}\bwas read\b)`)
 )
 

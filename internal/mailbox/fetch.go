@@ -10,8 +10,10 @@ import (
 	"net"
 	"net/mail"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -196,9 +198,29 @@ func parseHeader(h *Header) {
 	h.To = addressList(mh, "To")
 	h.Cc = addressList(mh, "Cc")
 	h.ReplyTo = addressList(mh, "Reply-To")
-	if d, err := mh.Date(); err == nil {
-		h.Date = d
+	h.Date = parseDate(th.Get("Date"), mh)
+}
+
+// parseDate reads the Date field: the usual RFC 5322 forms directly (most
+// mail), anything else through go-message's lenient parser, which tries
+// many layouts and costs several times more.
+func parseDate(v string, mh gomail.Header) time.Time {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}
 	}
+	if i := strings.IndexByte(v, '('); i > 0 {
+		v = strings.TrimSpace(v[:i]) // "-0500 (EST)"
+	}
+	for _, layout := range []string{time.RFC1123Z, "2 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 -0700"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t
+		}
+	}
+	if d, err := mh.Date(); err == nil {
+		return d
+	}
+	return time.Time{}
 }
 
 func addressList(mh gomail.Header, key string) []*mail.Address {
@@ -232,9 +254,13 @@ func (c *Conn) fetchHeaders(ctx context.Context, uids []uint32) ([]Header, error
 	if err != nil {
 		return nil, err
 	}
+	asked := make(map[uint32]bool, len(uids))
+	for _, u := range uids {
+		asked[u] = true
+	}
 	out := make([]Header, 0, len(bufs))
 	for _, b := range bufs {
-		if b.UID == 0 || !slices.Contains(uids, uint32(b.UID)) {
+		if b.UID == 0 || !asked[uint32(b.UID)] {
 			continue
 		}
 		h := Header{UID: uint32(b.UID), InternalDate: b.InternalDate, Size: b.RFC822Size}
@@ -246,15 +272,44 @@ func (c *Conn) fetchHeaders(ctx context.Context, uids []uint32) ([]Header, error
 			// The server echoed the field list reordered (MAIL-NOTES §1.5).
 			h.Raw = b.BodySection[0].Bytes
 		}
-		parseHeader(&h)
 		out = append(out, h)
 	}
+	parseHeaders(out)
 	slices.SortFunc(out, func(a, b Header) int { return int(int64(a.UID) - int64(b.UID)) })
 	return out, nil
 }
 
+// parseHeaders parses a batch's headers on every core: on a catch-up the
+// parsing, not the server, is what a batch waits for.
+func parseHeaders(hs []Header) {
+	const small = 64
+	workers := min(runtime.GOMAXPROCS(0), (len(hs)+small-1)/small)
+	if workers <= 1 {
+		for i := range hs {
+			parseHeader(&hs[i])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(hs); i += workers {
+				parseHeader(&hs[i])
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // DefaultBatch is the header batch size when none is given.
 const DefaultBatch = 50
+
+// WatchBatch is the watcher's batch: large enough that catching up on
+// thousands of messages costs few round trips and commits, small enough
+// that a batch's headers (a few hundred KiB) are nothing to hold.
+const WatchBatch = 500
 
 // FetchHeadersSince returns up to batch messages of mailbox with a UID
 // above lastUID, oldest first; an empty result means caught up. Call it

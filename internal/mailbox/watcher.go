@@ -48,7 +48,8 @@ type WatcherConfig struct {
 	// 29-minute limit, and under the ~10 minutes some NATs and servers
 	// allow. Default 9m.
 	IdleRestart time.Duration
-	// Batch is the number of headers per fetch. Default 50.
+	// Batch is the number of headers per fetch, and per transaction of
+	// the handler. Default WatchBatch.
 	Batch int
 	// BackoffMin and BackoffMax bound reconnect delays (jittered, doubling).
 	// Defaults 1s and 5m.
@@ -108,7 +109,7 @@ func NewWatcher(cfg WatcherConfig, h Handler) (*Watcher, error) {
 		cfg.IdleRestart = 9 * time.Minute
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = DefaultBatch
+		cfg.Batch = WatchBatch
 	}
 	if cfg.BackoffMin <= 0 {
 		cfg.BackoffMin = time.Second
@@ -357,8 +358,39 @@ func (w *Watcher) syncMailbox(ctx context.Context, c *Conn, mailbox string) erro
 			last = 0
 		}
 	}
-	for {
-		hs, err := c.FetchHeadersSince(ctx, mailbox, last, w.cfg.Batch)
+	// The next batch is fetched while this one is handled: catching up
+	// costs about the fetch or the handling, whichever is slower, not
+	// their sum. Only this goroutine uses c meanwhile (bodies come over
+	// the handler's own connection).
+	type fetched struct {
+		hs  []Header
+		err error
+	}
+	batches := make(chan fetched, 1)
+	fctx, cancel := context.WithCancel(ctx)
+	go func() {
+		defer close(batches)
+		from := last
+		for {
+			hs, err := c.FetchHeadersSince(fctx, mailbox, from, w.cfg.Batch)
+			select {
+			case batches <- fetched{hs, err}:
+			case <-fctx.Done():
+				return
+			}
+			if err != nil || len(hs) == 0 {
+				return
+			}
+			from = hs[len(hs)-1].UID
+		}
+	}()
+	defer func() {
+		cancel()
+		for range batches { // the fetcher is done with c before we return
+		}
+	}()
+	for f := range batches {
+		hs, err := f.hs, f.err
 		if err != nil {
 			return err
 		}
@@ -375,6 +407,6 @@ func (w *Watcher) syncMailbox(ctx context.Context, c *Conn, mailbox string) erro
 		if top := hs[len(hs)-1].UID; next < top {
 			return fmt.Errorf("handle messages from %s: checkpoint at UID %d after handling up to UID %d", mailbox, next, top)
 		}
-		last = next
 	}
+	return nil
 }
