@@ -2,10 +2,8 @@ package outbox
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"time"
 
 	"rapport/internal/model"
@@ -19,10 +17,8 @@ import (
 // answered. Replies in a conversation and mail to the owner go at once.
 func spaced(k model.Kind) bool { return k == model.KindOutreach || k == model.KindFollowup }
 
-// gate is the earliest time the next spaced message may go: a gap drawn
-// from the spacing's range after the last one that went (or may have
-// gone). The gap is a function of that send's time, so it is the same
-// after a restart, and never under the minimum.
+// gate is the earliest time the next spaced message may go: the spacing's
+// minimum after the last one that went (or may have gone).
 func (o *Outbox) gate(ctx context.Context) (time.Time, error) {
 	var last time.Time
 	for _, k := range []model.Kind{model.KindOutreach, model.KindFollowup} {
@@ -37,21 +33,7 @@ func (o *Outbox) gate(ctx context.Context) (time.Time, error) {
 	if last.IsZero() {
 		return time.Time{}, nil
 	}
-	return last.Add(gapAfter(last, o.Policy.Spacing)), nil
-}
-
-// gapAfter is the gap that follows a send at t: uniform over the spacing's
-// range, drawn from t itself.
-func gapAfter(t time.Time, sp schedule.Spacing) time.Duration {
-	room := sp.Max - sp.Min
-	if room <= 0 {
-		return sp.Min
-	}
-	h := fnv.New64a()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], uint64(t.UnixNano()))
-	h.Write(b[:])
-	return sp.Min + time.Duration(h.Sum64()%uint64(room+1))
+	return last.Add(o.Policy.Spacing.Min), nil
 }
 
 // Pass is one run of the outbox: settle messages in doubt, start the first

@@ -240,11 +240,17 @@ func (s *Spacing) UnmarshalText(b []byte) error {
 // MarshalText writes the spacing in the form ParseSpacing reads.
 func (s Spacing) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// jitter draws a whole number of seconds in [0, room] from rng; a nil rng
-// means no jitter, for callers that want the earliest instant.
+// jitter draws a duration in [0, room] from rng: whole seconds (slots
+// read well), or milliseconds when the room is under ten seconds (else a
+// "1s-2s" spacing could only give 1 s or 2 s). A nil rng means no jitter,
+// for callers that want the earliest instant.
 func jitter(rng *rand.Rand, room time.Duration) time.Duration {
-	if rng == nil || room < time.Second {
+	unit := time.Second
+	if room < 10*time.Second {
+		unit = time.Millisecond
+	}
+	if rng == nil || room < unit {
 		return 0
 	}
-	return time.Duration(rng.Int64N(int64(room/time.Second)+1)) * time.Second
+	return time.Duration(rng.Int64N(int64(room/unit)+1)) * unit
 }
