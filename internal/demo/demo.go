@@ -29,6 +29,7 @@ import (
 	"rapport/internal/contacts"
 	"rapport/internal/digest"
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 	"rapport/internal/testmail"
 )
 
@@ -167,7 +168,7 @@ func (d *demo) printf(format string, a ...any) {
 	}
 }
 
-func (d *demo) now() string { return d.clock.Now().In(ny).Format("Mon 02 Jan 15:04") }
+func (d *demo) now() string { return d.clock.Now().In(ny).Format("Mon 02 Jan 15:04 MST") }
 
 func (d *demo) run(ctx context.Context) error {
 	a := d.app
@@ -280,7 +281,7 @@ func (d *demo) showMail() {
 		subj := readableSubject(r.Data)
 		switch {
 		case strings.Contains(subj, "Maria Lopez proposed"):
-			show("proposal", "rapport's notification to you about Maria's answer (her time, 2pm in Chicago, is yours in New York):", r.Data)
+			show("proposal", "rapport's notification to you about Maria's answer (her 2pm CST in Chicago is your 3pm EST in New York):", r.Data)
 		case strings.Contains(subj, "Prepare for Maria"):
 			show("prep", "The preparation note, the day before:", r.Data)
 		}
@@ -354,7 +355,11 @@ func (d *demo) report(ctx context.Context, _ string) error {
 		}
 		when := ""
 		if c.Status == model.Queued && !c.NextActionAt.IsZero() {
-			when = " (first request planned for " + c.NextActionAt.In(ny).Format("Mon 02 Jan 15:04") + ")"
+			var loc *time.Location
+			if c.Timezone != "" {
+				loc, _ = time.LoadLocation(c.Timezone)
+			}
+			when = " (first request " + schedule.OwnerTime(c.NextActionAt, ny, loc, model.FirstName(c.Name)) + ")"
 		}
 		d.printf("  %s  %-14s %-11s → %-11s %s%s\n", d.now(), c.Name, from, c.Status, shorten(why, 70), when)
 	}

@@ -120,12 +120,12 @@ func Inbound(c *model.Contact, f Facts, m Mail, now time.Time, p Policy) Decisio
 		return d
 	case classify.IntentSnooze:
 		until := r.SnoozeUntil
-		d.To, d.Reason = model.Snoozed, "asked to be contacted again on "+Day(until, p.home())
+		d.To, d.Reason = model.Snoozed, "asked to be contacted again on "+CalendarDay(until)
 		d.Detail = "not now, later: " + quote(r.NewText)
 		d.SetNext, d.SnoozedUntil, d.NextAction, d.NextActionAt = true, until, model.ActionResume, until
 		// When the snooze ends, one gentle, threaded follow-up goes out.
 		d.ResumeStatus = model.Contacted
-		d.Notice = &Notice{Kind: NoticeSnooze, Title: name(c) + " asked you to get back in touch on " + Day(until, p.home()),
+		d.Notice = &Notice{Kind: NoticeSnooze, Title: name(c) + " asked you to get back in touch on " + CalendarDay(until),
 			Text: r.NewText, Until: until}
 		return d
 	}
@@ -185,18 +185,21 @@ func autoReply(c *model.Contact, r classify.Result, p Policy) Decision {
 		d.Detail = "away (" + autoSignal(r) + ")"
 		n := &Notice{Kind: NoticeAway, Title: name(c) + " is away", Text: r.NewText, Until: ar.ReturnDate}
 		if !ar.ReturnDate.IsZero() {
-			n.Title = name(c) + " is away until " + Day(ar.ReturnDate, p.home())
+			n.Title = name(c) + " is away until " + CalendarDay(ar.ReturnDate)
 		}
 		d.Notice = n
 	}
 	if ar == nil || ar.ReturnDate.IsZero() {
 		return d
 	}
-	d.Detail += ", back " + Day(ar.ReturnDate, p.home())
+	d.Detail += ", back " + CalendarDay(ar.ReturnDate)
 	// The next follow-up waits until they are back, plus a day to catch up
 	// on mail.
 	if c.Status == model.Contacted && c.NextAction == model.ActionFollowup {
-		back := p.Calendar.AddBusinessDays(ar.ReturnDate.In(p.home()), 1)
+		// The day they wrote, at the start of that day where the owner is
+		// (not the instant of its midnight in the writer's zone).
+		rd := ar.ReturnDate
+		back := p.Calendar.AddBusinessDays(time.Date(rd.Year(), rd.Month(), rd.Day(), 0, 0, 0, 0, p.home()), 1)
 		if back.After(c.NextActionAt) {
 			d.SetNext, d.NextAction, d.NextActionAt = true, model.ActionFollowup, back
 			d.Detail += "; follow-up moved to " + Day(back, p.home())

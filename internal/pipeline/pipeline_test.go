@@ -118,3 +118,21 @@ func TestProposalNotifiesWithTimes(t *testing.T) {
 		t.Fatalf("%+v", d)
 	}
 }
+
+// A day someone wrote is that day wherever the owner is: "back on Monday
+// 30 November", written in London, is not Sunday the 29th in New York.
+func TestAReturnDateIsTheDayWritten(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	c := model.Contact{Name: "Otto Berg", Status: model.Contacted, NextAction: model.ActionFollowup,
+		NextActionAt: time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)}
+	monday := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	d := Inbound(&c, Facts{}, Mail{Result: classify.Result{Kind: classify.KindAutoReply,
+		AutoReply: &classify.AutoReply{ReturnDate: monday, Personal: true}}, FromContact: true}, now, Policy{Home: ny})
+	if !strings.Contains(d.Detail, "back 30 Nov 2026") || d.Notice == nil || !strings.Contains(d.Notice.Title, "until 30 Nov 2026") {
+		t.Fatalf("detail %q, notice %+v", d.Detail, d.Notice)
+	}
+	// The follow-up waits until a business day after that Monday, in New York.
+	if got := d.NextActionAt.In(ny); got.Day() != 1 || got.Month() != time.December {
+		t.Errorf("follow-up moved to %v, want Tuesday 1 December", got)
+	}
+}

@@ -20,7 +20,13 @@ func When(t time.Time, loc *time.Location) string {
 	return l.Format("Monday 2 January") + " at " + clock + " " + l.Format("MST")
 }
 
-// Day is a date for the timeline: "1 Mar 2027".
+// CalendarDay is a day someone wrote ("back on 30 November", "try me in
+// March"): a date, not an instant, so it is shown as written, in its own
+// frame, never moved into another zone (midnight in London is the evening
+// before in New York).
+func CalendarDay(t time.Time) string { return t.Format("2 Jan 2006") }
+
+// Day is the date of an instant in loc for the timeline: "1 Mar 2027".
 func Day(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
