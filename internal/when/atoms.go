@@ -105,6 +105,7 @@ type day struct {
 	part      string // early, mid, late, end (of a month or unit)
 	season    bool
 	numeric   bool // written only with digits and separators
+	dotted    bool // d.m. or d.m.y: day first wherever it is written
 	ambiguous string
 }
 

@@ -151,7 +151,7 @@ func (p *scanner) absDateAt(i int) (day, int) {
 		if order == OrderAuto {
 			order = autoOrder(p.loc)
 		}
-		dd := day{kind: dAbs, y: y, numeric: true}
+		dd := day{kind: dAbs, y: y, numeric: true, dotted: sep == "."}
 		switch {
 		case dmy && mdy && a != b:
 			switch order {

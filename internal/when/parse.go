@@ -60,7 +60,10 @@ func Parse(text string, o Options) (Expr, error) {
 	}
 	for _, a := range atoms {
 		for _, d := range a.days {
-			if d.numeric && d.y == 0 && o.Strict {
+			// A command is not guessed at: a numeric date is refused unless
+			// it is a dotted d.m. (day first wherever it is written) that
+			// can be read one way only.
+			if d.numeric && o.Strict && (d.ambiguous != "" || !d.dotted) {
 				return Expr{}, &Error{Input: in, Word: p.spanText(a.i, a.j), Reason: "could be day/month or month/day: write 24 Nov or 2026-11-24"}
 			}
 		}

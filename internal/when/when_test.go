@@ -334,6 +334,9 @@ func TestParseDateTime(t *testing.T) {
 		{"fri 8am", "2026-11-27T08:00:00-05:00", 0},
 		{"Tuesday at noon", "2026-11-24T12:00:00-05:00", 0},
 		{"Tuesday 1pm Pacific", "2026-11-24T13:00:00-08:00", 0},
+		// a dotted date is day first wherever it is written
+		{"Montag, 30.11. um 14 Uhr", "2026-11-30T14:00:00-05:00", 0},
+		{"24.11.2026 14:00", "2026-11-24T14:00:00-05:00", 0},
 	} {
 		at, d, err := ParseDateTime(tc.in, ref, ny)
 		if err != nil {
