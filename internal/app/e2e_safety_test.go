@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+
 	"rapport/internal/clock"
 	"rapport/internal/compose"
 	"rapport/internal/contacts"
@@ -307,4 +309,87 @@ func rapportMail(t *testing.T, st *mailstack.Stack, who, mailbox string) int {
 		}
 	}
 	return n
+}
+
+// Drafts stay true, on Dovecot: when a contact answers, rapport takes its
+// own unsent follow-up draft to them out of Drafts; a draft the owner
+// edited (saved again by the client: a new message, the same Message-ID)
+// is theirs, stays, and the owner is told.
+func TestE2EDraftsOfContactsWhoAnsweredOnDovecot(t *testing.T) {
+	st := mailstack.FromEnv(t)
+	ctx := context.Background()
+	owner := st.UniqueUser(t, "me")
+	plain := st.UniqueUser(t, "plain").Address
+	edited := st.UniqueUser(t, "edited").Address
+	cfg := lifecycleE2EConfig(t, st, owner)
+	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
+	r := eoStart(t, cfg, clk)
+	drafts := r.d.Folders.Drafts.Name
+	for _, c := range []contacts.Input{{Name: "Pat Plain", Email: plain, Company: "Acme"}, {Name: "Eda Edit", Email: edited, Company: "Initech"}} {
+		if _, err := r.a.Contacts.Add(ctx, c, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.outbox(t)
+	firsts := map[string]*mailstack.Message{}
+	for _, who := range []string{plain, edited} {
+		firsts[who] = st.WaitForMessage(t, who, "INBOX", 30*time.Second, nil)
+	}
+	// The follow-up drafts appear.
+	clk.Advance(3 * time.Second)
+	if err := r.d.LifecycleOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	draftTo := func(who string) []*mailstack.Message {
+		var out []*mailstack.Message
+		for _, m := range st.Messages(t, owner.Address, drafts) {
+			if strings.Contains(m.Header.Get("To"), who) {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	eoEventually(t, 30*time.Second, "both follow-up drafts in Drafts", func() (bool, string) {
+		if err := r.d.LifecycleOnce(ctx); err != nil {
+			return false, err.Error()
+		}
+		return len(draftTo(plain)) == 1 && len(draftTo(edited)) == 1, fmt.Sprintf("%d and %d", len(draftTo(plain)), len(draftTo(edited)))
+	})
+	// The owner edits one, as a client does: saves a new version (same
+	// Message-ID, new text) and deletes the old one.
+	old := draftTo(edited)[0]
+	newer := []byte(strings.Replace(string(old.Raw), "\r\n\r\n", "\r\n\r\nP.S. I also loved your talk last week.\r\n", 1))
+	c := st.DialIMAP(t, owner.Address, nil)
+	if _, err := c.Select(drafts, nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	eoAppend(t, st, owner, drafts, newer)
+	set := imap.UIDSetNum(old.UID)
+	if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.UIDExpunge(set).Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Both answer.
+	for _, who := range []string{plain, edited} {
+		f := firsts[who]
+		st.Submit(t, who, []string{owner.Address}, mailstack.BuildMessage(who, owner.Address, "Re: "+f.Subject(),
+			"Hi Alex, sorry for the slow answer: happy to talk.", "In-Reply-To: <"+eoID(f)+">", "References: <"+eoID(f)+">"))
+		eoStatus(t, r.a, who, model.Replied)
+	}
+	eoEventually(t, 30*time.Second, "the unedited draft taken out", func() (bool, string) {
+		if err := r.d.LifecycleOnce(ctx); err != nil {
+			return false, err.Error()
+		}
+		return len(draftTo(plain)) == 0, fmt.Sprintf("%d drafts to %s", len(draftTo(plain)), plain)
+	})
+	left := draftTo(edited)
+	if len(left) != 1 || !strings.Contains(string(left[0].Raw), "P.S. I also loved your talk") {
+		t.Fatalf("the owner's edited draft: %d in Drafts", len(left))
+	}
+	r.outbox(t)
+	st.WaitForMessage(t, owner.Address, "INBOX", 30*time.Second, func(m *mailstack.Message) bool {
+		return strings.HasPrefix(m.Subject(), "[rapport]") && strings.Contains(m.Subject(), "still in Drafts")
+	})
 }

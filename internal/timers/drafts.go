@@ -197,7 +197,14 @@ func (d *Drafts) withdraw(ctx context.Context, m *store.Message) error {
 		}
 		return d.settle(ctx, full, "taken out of Drafts: "+why, false)
 	case errors.Is(err, mailbox.ErrNotFound):
-		return d.settle(ctx, full, "no longer in Drafts (sent, moved or replaced by you)", false)
+		// Mail clients save an edited draft as a new message with the same
+		// Message-ID: that one is the owner's now, and stays.
+		if uids, ferr := conn.FindMessageID(ctx, full.Mailbox, full.MessageID); ferr == nil && len(uids) > 0 {
+			return d.settle(ctx, full, "you edited it, so it stays in Drafts", true)
+		} else if ferr != nil {
+			return fmt.Errorf("look for the edited draft %s: %w", full.MessageID, ferr)
+		}
+		return d.settle(ctx, full, "no longer in Drafts (sent, moved or deleted by you)", false)
 	case errors.Is(err, mailbox.ErrChanged):
 		return d.settle(ctx, full, "you edited it, so it stays in Drafts", true)
 	case errors.Is(err, mailbox.ErrNoUIDPlus):
