@@ -130,15 +130,14 @@ func TestE2ETwoInstancesOnOneMailboxOnDovecot(t *testing.T) {
 	t.Logf("two instances: %d people reached once each, warnings %v, owner INBOX %d messages", reached, w, total)
 }
 
-func TestE2EVacationAndQuotedMailAreNeverObeyedOnDovecot(t *testing.T) {
-	st := mailstack.FromEnv(t)
+// esMaria starts a daemon for owner, adds Maria and returns the first
+// request as she received it.
+func esMaria(t *testing.T, st *mailstack.Stack, owner mailstack.User, maria string) (*eoDaemon, *clock.Fake, *mailstack.Message) {
+	t.Helper()
 	ctx := context.Background()
-	owner := st.UniqueUser(t, "me")
-	maria := st.UniqueUser(t, "maria").Address
 	cfg, _ := eoConfig(t, st, owner, t.TempDir())
 	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 	r := eoStart(t, cfg, clk)
-	sent := r.d.Folders.Sent.Name
 	if _, err := r.a.Contacts.Add(ctx, contacts.Input{Name: "Maria Lopez", Email: maria, Company: "Northwind"}, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +147,16 @@ func TestE2EVacationAndQuotedMailAreNeverObeyedOnDovecot(t *testing.T) {
 		c, _ := r.a.Contacts.Get(ctx, maria)
 		return c.Status == model.Contacted, "status " + string(c.Status)
 	})
-	first := st.WaitForMessage(t, maria, "INBOX", 30*time.Second, nil)
+	return r, clk, st.WaitForMessage(t, maria, "INBOX", 30*time.Second, nil)
+}
+
+func TestE2EVacationAndQuotedMailAreNeverObeyedOnDovecot(t *testing.T) {
+	st := mailstack.FromEnv(t)
+	ctx := context.Background()
+	owner := st.UniqueUser(t, "me")
+	maria := st.UniqueUser(t, "maria").Address
+	r, clk, first := esMaria(t, st, owner, maria)
+	sent := r.d.Folders.Sent.Name
 
 	// The owner is away: Pigeonhole answers everything that reaches them.
 	st.SetVacation(t, owner.Address, "I am away until Monday.\nmet\nstatus\n")
@@ -228,20 +236,8 @@ func TestE2EAReferralWaitsForTheOwnersYesOnDovecot(t *testing.T) {
 	brad := st.UniqueUser(t, "brad").Address
 	carl := st.UniqueUser(t, "carl").Address
 	sched := "calendar." + strings.SplitN(st.UniqueUser(t, "x").Address, ".", 2)[1]
-	cfg, _ := eoConfig(t, st, owner, t.TempDir())
-	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
-	r := eoStart(t, cfg, clk)
+	r, clk, first := esMaria(t, st, owner, maria)
 	sent := r.d.Folders.Sent.Name
-	if _, err := r.a.Contacts.Add(ctx, contacts.Input{Name: "Maria Lopez", Email: maria, Company: "Northwind"}, ""); err != nil {
-		t.Fatal(err)
-	}
-	eoEventually(t, 30*time.Second, "outreach sent", func() (bool, string) {
-		esRound(t, r)
-		clk.Advance(time.Second)
-		c, _ := r.a.Contacts.Get(ctx, maria)
-		return c.Status == model.Contacted, "status " + string(c.Status)
-	})
-	first := st.WaitForMessage(t, maria, "INBOX", 30*time.Second, nil)
 	st.Submit(t, maria, []string{owner.Address}, mailstack.BuildMessage("Maria Lopez <"+maria+">", owner.Address,
 		"Re: "+first.Subject(), "Hi Alex,\n\nI'm not the right person, but you should talk to my colleague Brad Smith ("+brad+"), "+
 			"he moved into engineering from teaching too.\nPlease don't contact Carl Jones ("+carl+") though, he is swamped.\n"+
