@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"rapport/internal/classify"
+	"rapport/internal/schedule"
 )
 
 // When is a time for the timeline, in loc with the zone named: "Thursday
@@ -12,12 +13,7 @@ func When(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	l := t.In(loc)
-	clock := l.Format("3pm")
-	if l.Minute() != 0 {
-		clock = l.Format("3:04pm")
-	}
-	return l.Format("Monday 2 January") + " at " + clock + " " + l.Format("MST")
+	return schedule.DayAt(t, loc) + " " + t.In(loc).Format("MST")
 }
 
 // CalendarDay is a day someone wrote ("back on 30 November", "try me in

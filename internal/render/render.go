@@ -241,10 +241,5 @@ func MeetingWhen(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	l := t.In(loc)
-	clock := l.Format("3pm")
-	if l.Minute() != 0 {
-		clock = l.Format("3:04pm")
-	}
-	return l.Format("Monday 2 January") + " at " + clock + " (" + l.Format("MST") + ")"
+	return schedule.DayAt(t, loc) + " (" + t.In(loc).Format("MST") + ")"
 }

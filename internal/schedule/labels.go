@@ -230,6 +230,17 @@ func orUTC(loc *time.Location) *time.Location {
 	return loc
 }
 
+// DayAt is a day and time for prose, in loc, without the zone: "Thursday
+// 3 December at 2pm", "… at 2:30pm". Callers name the zone beside it.
+func DayAt(t time.Time, loc *time.Location) string {
+	l := t.In(orUTC(loc))
+	clock := l.Format("3pm")
+	if l.Minute() != 0 {
+		clock = l.Format("3:04pm")
+	}
+	return l.Format("Monday 2 January") + " at " + clock
+}
+
 // ownerClock is a clock with minutes always shown: "3:00pm", "12:30am".
 func ownerClock(t time.Time) string { return t.Format("3:04pm") }
 
