@@ -33,12 +33,21 @@ func (c *Conn) FindMessageID(ctx context.Context, mailbox, messageID string) ([]
 	if _, err := c.Examine(ctx, mailbox); err != nil {
 		return nil, err
 	}
-	uids, err := c.searchUIDs(ctx, "search "+mailbox+" for Message-ID", &imap.SearchCriteria{
+	return c.searchChecked(ctx, "search "+mailbox+" for Message-ID", &imap.SearchCriteria{
 		Or: [][2]imap.SearchCriteria{{
 			{Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}}},
 			{Header: []imap.SearchCriteriaHeaderField{{Key: "X-Microsoft-Original-Message-ID", Value: id}}},
 		}},
+	}, func(h *Header) bool {
+		return h.MessageID == id || slices.Contains(MessageIDs(h.Get("X-Microsoft-Original-Message-ID")), id)
 	})
+}
+
+// searchChecked runs a SEARCH of the examined mailbox and keeps the UIDs
+// whose fetched header passes keep: SEARCH matches substrings, keep says
+// what was meant. The UIDs come back in order.
+func (c *Conn) searchChecked(ctx context.Context, what string, crit *imap.SearchCriteria, keep func(*Header) bool) ([]uint32, error) {
+	uids, err := c.searchUIDs(ctx, what, crit)
 	if err != nil || len(uids) == 0 {
 		return nil, err
 	}
@@ -48,9 +57,9 @@ func (c *Conn) FindMessageID(ctx context.Context, mailbox, messageID string) ([]
 		if err != nil {
 			return nil, err
 		}
-		for _, h := range hs {
-			if h.MessageID == id || slices.Contains(MessageIDs(h.Get("X-Microsoft-Original-Message-ID")), id) {
-				out = append(out, h.UID)
+		for i := range hs {
+			if keep(&hs[i]) {
+				out = append(out, hs[i].UID)
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"slices"
 	"strings"
 	"time"
 
@@ -33,37 +32,25 @@ func (c *Conn) Correspondence(ctx context.Context, mailbox string, fields []stri
 			{Header: []imap.SearchCriteriaHeaderField{{Key: fields[1], Value: addr}}},
 		}}
 	}
-	uids, err := c.searchUIDs(ctx, fmt.Sprintf("search %s for %s", mailbox, strings.Join(fields, "/")), crit)
-	if err != nil || len(uids) == 0 {
-		return nil, err
-	}
-	var out []uint32
-	for chunk := range slices.Chunk(uids, DefaultBatch) {
-		hs, err := c.fetchHeaders(ctx, chunk)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hs {
-			for _, f := range fields {
-				var l []*mail.Address
-				switch strings.ToLower(f) {
-				case "from":
-					l = h.From
-				case "to":
-					l = h.To
-				case "cc":
-					l = h.Cc
-				case "reply-to":
-					l = h.ReplyTo
-				}
-				for _, a := range l {
-					if strings.EqualFold(a.Address, addr) {
-						out = append(out, h.UID)
-					}
+	return c.searchChecked(ctx, fmt.Sprintf("search %s for %s", mailbox, strings.Join(fields, "/")), crit, func(h *Header) bool {
+		for _, f := range fields {
+			var l []*mail.Address
+			switch strings.ToLower(f) {
+			case "from":
+				l = h.From
+			case "to":
+				l = h.To
+			case "cc":
+				l = h.Cc
+			case "reply-to":
+				l = h.ReplyTo
+			}
+			for _, a := range l {
+				if strings.EqualFold(a.Address, addr) {
+					return true
 				}
 			}
 		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+		return false
+	})
 }
