@@ -119,11 +119,17 @@ func eoSendDraft(t *testing.T, st *mailstack.Stack, owner mailstack.User, sent, 
 	t.Helper()
 	st.Submit(t, owner.Address, []string{to}, m.Raw)
 	eoAppend(t, st, owner, sent, m.Raw)
-	c := st.DialIMAP(t, owner.Address, nil)
-	if _, err := c.Select(drafts, nil).Wait(); err != nil {
+	eoDelete(t, st, owner.Address, drafts, m.UID)
+}
+
+// eoDelete removes one message, as the owner's client does.
+func eoDelete(t *testing.T, st *mailstack.Stack, owner, mailbox string, uid imap.UID) {
+	t.Helper()
+	c := st.DialIMAP(t, owner, nil)
+	if _, err := c.Select(mailbox, nil).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	set := imap.UIDSetNum(m.UID)
+	set := imap.UIDSetNum(uid)
 	if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-
 	"rapport/internal/clock"
 	"rapport/internal/compose"
 	"rapport/internal/contacts"
@@ -355,18 +353,8 @@ func TestE2EDraftsOfContactsWhoAnsweredOnDovecot(t *testing.T) {
 	// Message-ID, new text) and deletes the old one.
 	old := draftTo(edited)[0]
 	newer := []byte(strings.Replace(string(old.Raw), "\r\n\r\n", "\r\n\r\nP.S. I also loved your talk last week.\r\n", 1))
-	c := st.DialIMAP(t, owner.Address, nil)
-	if _, err := c.Select(drafts, nil).Wait(); err != nil {
-		t.Fatal(err)
-	}
 	eoAppend(t, st, owner, drafts, newer)
-	set := imap.UIDSetNum(old.UID)
-	if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.UIDExpunge(set).Close(); err != nil {
-		t.Fatal(err)
-	}
+	eoDelete(t, st, owner.Address, drafts, old.UID)
 	// Both answer.
 	for _, who := range []string{plain, edited} {
 		f := firsts[who]
