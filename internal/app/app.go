@@ -4,7 +4,7 @@
 // everything in reverse order. The work itself lives in packages named for
 // what they do, along the data path: mailbox (mail in) → inbound →
 // classify → pipeline (decide) → apply → outbox (mail out), with timers,
-// owner, digest and scheduler beside them.
+// owner, digest, safety, doctor and scheduler beside them.
 package app
 
 import (
@@ -31,6 +31,7 @@ import (
 	"rapport/internal/owner"
 	"rapport/internal/pipeline"
 	"rapport/internal/render"
+	"rapport/internal/safety"
 	"rapport/internal/scheduler"
 	"rapport/internal/store"
 )
@@ -47,6 +48,7 @@ type App struct {
 	Render   *render.Renderer
 	Planner  *outbox.Planner
 	Notifier *owner.Notifier
+	Safety   *safety.Guard
 
 	mail    *mailParts
 	closers []namedCloser
@@ -94,7 +96,7 @@ func Open(ctx context.Context, cfg *config.Config, opts Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	inst, err := a.instance(ctx)
+	inst, err := safety.Instance(ctx, st, a.Account)
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -142,6 +144,8 @@ func (a *App) wire() {
 	a.Apply = &apply.Applier{Account: a.Account, Owner: cfg.Me.Email, Clock: a.Clock, Log: a.Log.With("part", "apply"),
 		Policy: a.Policy(), Loc: a.contactLocation, Render: a.Render, Planner: a.Planner, Notifier: a.Notifier,
 		Inviter: inviter{a}}
+	a.Safety = &safety.Guard{Store: a.Store, Account: a.Account, Clock: a.Clock, Log: a.Log.With("part", "safety"), Owner: me,
+		Notifier: a.Notifier, Apply: a.Apply, Lookback: cfg.History.Lookback.Span}
 	a.Contacts = &contacts.Service{Store: a.Store, Account: a.Account, Planner: importPlanner{a}, Apply: a.Apply}
 }
 
@@ -266,7 +270,7 @@ func (a *App) Status(ctx context.Context) (*Status, error) {
 	} else if ok && v != "" {
 		st.Attention = append(st.Attention, "sending is paused: the OAuth2 sign-in expired or was revoked ("+v+"); run `rapport auth login`")
 	}
-	if why, err := a.blocked(ctx); err != nil {
+	if why, err := a.Safety.Blocked(ctx); err != nil {
 		return nil, err
 	} else if why != "" {
 		st.Attention = append(st.Attention, "nothing goes to contacts: "+why)

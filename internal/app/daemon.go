@@ -9,8 +9,10 @@ import (
 
 	"rapport/internal/inbound"
 	"rapport/internal/mailbox"
+	"rapport/internal/model"
 	"rapport/internal/outbox"
 	"rapport/internal/owner"
+	"rapport/internal/safety"
 	"rapport/internal/scheduler"
 	"rapport/internal/store"
 	"rapport/internal/timers"
@@ -118,14 +120,16 @@ func (a *App) NewDaemon(ctx context.Context) (*Daemon, error) {
 	d.Outbox = a.NewOutbox(smtpCfg, d.sent)
 	d.conn = &inbound.Conn{Config: imapCfg, Log: a.Log.With("part", "inbound")}
 	me := a.Me()
-	d.Commands = &owner.Commands{Account: a.Account, Me: me, Ours: ours, Templates: a.mail.templates, Clock: a.Clock,
+	d.Commands = &owner.Commands{Account: a.Account, Me: me, Ours: safety.Ours, Templates: a.mail.templates, Clock: a.Clock,
 		Home: a.Config.Location(), Log: a.Log.With("part", "commands"), Store: a.Store, Contacts: a.Contacts,
 		Mailbox: d.conn, Exec: executor{a, d}, Sent: found.Sent.Name}
 	d.Inbound = &inbound.Handler{Account: a.Account, Owner: a.Config.Me.Email, Clock: a.Clock,
 		Log: a.Log.With("part", "inbound"), Store: a.Store, Apply: a.Apply, Commands: d.Commands, Bodies: d.conn,
-		Sent: found.Sent.Name, Home: a.Config.Location(), Loc: a.contactLocation, Ours: ours, Foreign: d.foreign}
-	d.Outbox.Hold = d.hold
-	d.Outbox.Blocked = a.blocked
+		Sent: found.Sent.Name, Home: a.Config.Location(), Loc: a.contactLocation, Ours: safety.Ours, Foreign: a.Safety.Foreign}
+	d.Outbox.Hold = func(ctx context.Context, c *model.Contact) (string, error) {
+		return a.Safety.Hold(ctx, d.conn, found.Sent.Name, c)
+	}
+	d.Outbox.Blocked = a.Safety.Blocked
 	d.Timers = &timers.Timers{Account: a.Account, Clock: a.Clock, Log: a.Log.With("part", "timers"), Store: a.Store,
 		Apply: a.Apply, Sync: d.SyncInbox, CompanyRule: a.Config.Followup.CompanyRule == "3b7"}
 	d.Drafts = &timers.Drafts{Account: a.Account, Clock: a.Clock, Log: a.Log.With("part", "drafts"), Store: a.Store,

@@ -85,10 +85,10 @@ func (a *App) Preview(ctx context.Context, email, kind string) ([]byte, error) {
 
 // Secrets resolves both passwords once, at start.
 func (a *App) Secrets(ctx context.Context) (imapPW, smtpPW config.Secret, err error) {
-	if imapPW, err = a.passwordFor(ctx, a.Config.IMAP, "imap"); err != nil {
+	if imapPW, err = a.Config.IMAP.Secret(ctx, "imap"); err != nil {
 		return "", "", err
 	}
-	if smtpPW, err = a.passwordFor(ctx, a.Config.SMTP, "smtp"); err != nil {
+	if smtpPW, err = a.Config.SMTP.Secret(ctx, "smtp"); err != nil {
 		return "", "", err
 	}
 	return imapPW, smtpPW, nil

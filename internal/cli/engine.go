@@ -68,8 +68,8 @@ func contactsCancelCmd(e *env) *cobra.Command {
 // settles a message whose sending is in doubt (the server never confirmed
 // it and it is not in Sent). rapport never decides that itself.
 func outboxCmd(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "outbox", Short: "Settle messages whose sending is in doubt", Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return usagef("outbox: name a subcommand: resolve") }}
+	cmd := &cobra.Command{Use: "outbox", Short: "Settle messages whose sending is in doubt; release a stop after another rapport was seen", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return usagef("outbox: name a subcommand: resolve or release") }}
 	var sent, resend bool
 	resolve := &cobra.Command{
 		Use:   "resolve MESSAGE-ID --sent|--resend",
@@ -101,7 +101,33 @@ func outboxCmd(e *env) *cobra.Command {
 	}
 	resolve.Flags().BoolVar(&sent, "sent", false, "it went: record it as sent")
 	resolve.Flags().BoolVar(&resend, "resend", false, "it did not go: send it again, once")
-	cmd.AddCommand(resolve)
+	release := &cobra.Command{
+		Use:   "release",
+		Short: "Let sending to contacts resume after another rapport was seen on the mailbox (stop that one first)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := e.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			why, err := a.Safety.Blocked(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if why == "" {
+				fmt.Fprintln(e.stdout, "nothing holds sending to contacts; nothing changed")
+				return nil
+			}
+			if err := a.Safety.Release(cmd.Context()); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "released: sending to contacts resumes (it had stopped because %s); "+
+				"if the other copy still runs, its next message stops sending again\n", why)
+			return nil
+		},
+	}
+	cmd.AddCommand(resolve, release)
 	return cmd
 }
 

@@ -22,6 +22,15 @@ func (Secret) MarshalText() ([]byte, error) { return []byte("xxxxx"), nil }
 func (s Secret) Reveal() string             { return string(s) }
 func (s Secret) Format(f fmt.State, _ rune) { f.Write([]byte("xxxxx")) }
 
+// Secret resolves a side's password; a side that signs in with OAuth2 has
+// none (its token source is used instead).
+func (s *Server) Secret(ctx context.Context, name string) (Secret, error) {
+	if s.Auth == AuthOAuth2 {
+		return "", nil
+	}
+	return s.ResolvePassword(ctx, name)
+}
+
 // Password resolves the account's password, in this order: a password set
 // in code (demo, tests), password_command, password_file, then systemd's
 // $CREDENTIALS_DIRECTORY (files NAME-password, then password). name is
