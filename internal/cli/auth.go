@@ -13,6 +13,7 @@ import (
 
 	"rapport/internal/config"
 	"rapport/internal/oauth"
+	"rapport/internal/schedule"
 	"rapport/internal/scheduler"
 )
 
@@ -136,12 +137,12 @@ func authStatusCmd(e *env) *cobra.Command {
 			}
 			now := time.Now()
 			fmt.Fprintf(w, "account        %s\n", g.Username)
-			fmt.Fprintf(w, "signed in      %s\n", g.SignedInAt.Local().Format("2006-01-02 15:04 MST"))
+			fmt.Fprintf(w, "signed in      %s\n", g.SignedInAt.Local().Format("2006-01-02 15:04")+" "+schedule.ZoneLabel(g.SignedInAt.Local()))
 			switch {
 			case g.Access.Expiry.IsZero():
 				fmt.Fprintln(w, "access token   no expiry given")
 			case g.Access.Expiry.After(now):
-				fmt.Fprintf(w, "access token   valid until %s (%s)\n", g.Access.Expiry.Local().Format("15:04 MST"), g.Access.Expiry.Sub(now).Round(time.Minute))
+				fmt.Fprintf(w, "access token   valid until %s (%s)\n", g.Access.Expiry.Local().Format("15:04")+" "+schedule.ZoneLabel(g.Access.Expiry.Local()), g.Access.Expiry.Sub(now).Round(time.Minute))
 			default:
 				fmt.Fprintf(w, "access token   expired %s ago (renewed at the next connection)\n", now.Sub(g.Access.Expiry).Round(time.Minute))
 			}

@@ -796,7 +796,7 @@ func fmtTime(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.In(loc).Format("Mon 2006-01-02 15:04 MST")
+	return t.In(loc).Format("Mon 2006-01-02 15:04") + " " + schedule.ZoneLabel(t.In(loc))
 }
 
 func orDash(s string) string {

@@ -18,7 +18,7 @@ func TestContactsScheduleRecordsTheMeeting(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("schedule: %d %s %s", code, out, errs)
 	}
-	if !strings.Contains(out, "scheduled") || !strings.Contains(out, "Tue 2026-11-24 14:00 EST") || !strings.Contains(out, "45m") {
+	if !strings.Contains(out, "scheduled") || !strings.Contains(out, "Tue 2026-11-24 14:00 ET") || !strings.Contains(out, "45m") {
 		t.Errorf("output %q", out)
 	}
 	code, out, _ = te.run("contacts", "show", "maria@example.org", "--json")

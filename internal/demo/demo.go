@@ -168,7 +168,10 @@ func (d *demo) printf(format string, a ...any) {
 	}
 }
 
-func (d *demo) now() string { return d.clock.Now().In(ny).Format("Mon 02 Jan 15:04 MST") }
+func (d *demo) now() string {
+	t := d.clock.Now().In(ny)
+	return t.Format("Mon 02 Jan 15:04") + " " + schedule.ZoneLabel(t)
+}
 
 func (d *demo) run(ctx context.Context) error {
 	a := d.app

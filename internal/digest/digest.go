@@ -24,6 +24,7 @@ import (
 	"rapport/internal/compose"
 	"rapport/internal/meetings"
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 )
 
 // Snapshot is what a digest is built from (see Read).
@@ -750,7 +751,7 @@ func (b *builder) commands(d *Digest) []compose.DigestCommand {
 	if len(d.Waiting) > 0 {
 		it := d.Waiting[0]
 		add("meeting "+commandTime(suggestedSlot(b.now))+" with "+it.Email,
-			"once you and "+firstName(it.Name)+" agree on a time (your time, "+zoneName(suggestedSlot(b.now))+")")
+			"once you and "+firstName(it.Name)+" agree on a time (your time, "+schedule.ZoneLabel(suggestedSlot(b.now))+")")
 	}
 	if len(d.Meetings) > 0 {
 		add("met "+d.Meetings[0].Email, "after you have talked")

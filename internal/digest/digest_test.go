@@ -13,6 +13,7 @@ import (
 	"rapport/internal/commands"
 	"rapport/internal/compose"
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -248,15 +249,15 @@ func TestSections(t *testing.T) {
 		got = append(got, line(m))
 	}
 	want := []string{
-		"Wed 25 Nov, 10am EST (7am PST for Sam): Sam Rivera",
-		"Thu 26 Nov, 1pm EST (10am PST for Pat): Pat Kim: proposed, not confirmed yet",
-		"Fri 27 Nov, 1pm EST: Rae Chen",
+		"Wed 25 Nov, 10am ET (7am PT for Sam): Sam Rivera",
+		"Thu 26 Nov, 1pm ET (10am PT for Pat): Pat Kim: proposed, not confirmed yet",
+		"Fri 27 Nov, 1pm ET: Rae Chen",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("meetings\n got %q\nwant %q", got, want)
 	}
 	if ds := d.Meetings[0].Details; !reflect.DeepEqual(ds, []string{"Format: video, 30 min, https://meet.example.org/sam",
-		"Preparation: rapport's prep mail comes Tue 24 Nov, 10am EST", "How you know them: Maria's former colleague"}) {
+		"Preparation: rapport's prep mail comes Tue 24 Nov, 10am ET", "How you know them: Maria's former colleague"}) {
 		t.Errorf("Sam's details %q", ds)
 	}
 	if ds := d.Meetings[2].Details; ds[1] != "Preparation: rapport's prep mail is in your inbox, with the questions to ask" || ds[0] != "Format: phone, 20 min" {
@@ -283,7 +284,7 @@ func TestSections(t *testing.T) {
 	}
 
 	// Follow-ups this week, with the mode.
-	if len(d.Followups) != 1 || line(d.Followups[0]) != "Thu 26 Nov, 9:40am EST: Fay Wu: follow-up, a draft in your Drafts folder for you to send" {
+	if len(d.Followups) != 1 || line(d.Followups[0]) != "Thu 26 Nov, 9:40am ET: Fay Wu: follow-up, a draft in your Drafts folder for you to send" {
 		t.Errorf("follow-ups %q", names(d.Followups))
 	}
 
@@ -470,15 +471,15 @@ func TestNotification(t *testing.T) {
 	}{
 		{Notice{Kind: NoticeProposal, Contact: jordan, Proposed: []time.Time{at(11, 24, 14, 0), at(11, 27, 10, 30)}, Text: "Tuesday at 2, or Friday?"},
 			"Jordan Lee proposed times",
-			"rapport sends nothing to Jordan until you choose one: 1) Tue 24 Nov, 2pm EST (11am PST for Jordan); 2) Fri 27 Nov, 10:30am EST (7:30am PST for Jordan).",
+			"rapport sends nothing to Jordan until you choose one: 1) Tue 24 Nov, 2pm ET (11am PT for Jordan); 2) Fri 27 Nov, 10:30am ET (7:30am PT for Jordan).",
 			"“Tuesday at 2, or Friday?”",
-			[]string{"confirm 1 — for Tue 24 Nov, 2pm EST (11am PST for Jordan)", "confirm 2 — for Fri 27 Nov, 10:30am EST (7:30am PST for Jordan)",
-				"meeting Tue 24 Nov 2026 14:00 for 30m by video — for another time (your time, EST)", "decline — if it will not happen"}},
+			[]string{"confirm 1 — for Tue 24 Nov, 2pm ET (11am PT for Jordan)", "confirm 2 — for Fri 27 Nov, 10:30am ET (7:30am PT for Jordan)",
+				"meeting Tue 24 Nov 2026 14:00 for 30m by video — for another time (your time, ET)", "decline — if it will not happen"}},
 		{Notice{Kind: NoticeReply, Contact: jordan, Text: "  Happy to chat.\n\n  Jordan\n"},
 			"Jordan Lee replied",
 			"rapport writes nothing more to Jordan (the follow-ups are off). Answer them yourself, and tell rapport the time once you agree on one.",
 			"“Happy to chat. Jordan”",
-			[]string{"meeting Tue 24 Nov 2026 14:00 for 30m by video — once you agree on a time (your time, EST)",
+			[]string{"meeting Tue 24 Nov 2026 14:00 for 30m by video — once you agree on a time (your time, ET)",
 				"snooze 2027-02-23 — to try again in three months", "decline — if they said no", "pause — to stop everything for Jordan"}},
 		{Notice{Kind: NoticeQuestion, Contact: jordan, Text: "What would you like to cover?"},
 			"Jordan Lee asked you a question",
@@ -486,7 +487,7 @@ func TestNotification(t *testing.T) {
 			"“What would you like to cover?”", nil},
 		{Notice{Kind: NoticeAutoReply, Contact: jordan, Until: at(12, 1, 0, 0), Followup: at(12, 2, 9, 30)},
 			"Jordan Lee is away until Tue 1 Dec",
-			"rapport keeps the follow-up and sends it after they are back: Wed 2 Dec, 9:30am EST (6:30am PST for Jordan).", "", nil},
+			"rapport keeps the follow-up and sends it after they are back: Wed 2 Dec, 9:30am ET (6:30am PT for Jordan).", "", nil},
 		{Notice{Kind: NoticeSnooze, Contact: jordan, Until: time.Date(2027, 3, 1, 0, 0, 0, 0, ny)},
 			"Jordan Lee asked you to try again in March",
 			"rapport writes nothing to Jordan until Mon 1 Mar 2027, then sends one short follow-up.", "",
@@ -497,7 +498,7 @@ func TestNotification(t *testing.T) {
 			[]string{"approve brad@example.com — to let rapport write to Brad",
 				"add Ana Ruiz <their@address.example> referred by jordan.lee@example.org — with their address"}},
 		{Notice{Kind: NoticeMeetingSoon, Contact: jordan, Meeting: at(11, 24, 14, 0)},
-			"Your conversation with Jordan Lee is coming up: Tue 24 Nov, 2pm EST (11am PST for Jordan)", "", "", nil},
+			"Your conversation with Jordan Lee is coming up: Tue 24 Nov, 2pm ET (11am PT for Jordan)", "", "", nil},
 		{Notice{Kind: NoticeBounce, Contact: jordan, Reason: "550 5.1.1 user unknown"},
 			"Mail to Jordan Lee bounced",
 			"The server said: 550 5.1.1 user unknown. rapport will not write to jordan.lee@example.org again. Check the address; if you find another, reply with it as below.", "",
@@ -569,7 +570,7 @@ func TestNotificationRendered(t *testing.T) {
 		"What they wrote:\n> “Happy to chat. Tuesday at 2pm works for me.”\n\n" +
 		"Next: rapport writes nothing more to Jordan (the follow-ups are off). Answer them yourself, and tell rapport the time once you agree on one.\n\n" +
 		"To tell rapport, reply with one command on the first line (without the quotes):\n" +
-		"  Reply \"meeting Tue 24 Nov 2026 14:00 for 30m by video\" once you agree on a time (your time, EST)\n" +
+		"  Reply \"meeting Tue 24 Nov 2026 14:00 for 30m by video\" once you agree on a time (your time, ET)\n" +
 		"  Reply \"snooze 2027-02-23\" to try again in three months\n" +
 		"  Reply \"decline\" if they said no\n" +
 		"  Reply \"pause\" to stop everything for Jordan"
@@ -729,26 +730,26 @@ func TestWeekKey(t *testing.T) {
 func TestZones(t *testing.T) {
 	f := newFmter(now, ny)
 	c := &model.Contact{Name: "Ama Owusu", Timezone: "Africa/Accra"}
-	if got := f.atFor(at(11, 24, 22, 0), c, ""); got != "Tue 24 Nov, 10pm EST (Wed 3am GMT for Ama)" {
+	if got := f.atFor(at(11, 24, 22, 0), c, ""); got != "Tue 24 Nov, 10pm ET (Wed 3am GMT for Ama)" {
 		t.Errorf("atFor: %q", got)
 	}
-	if got := f.atFor(at(11, 24, 22, 0), &model.Contact{Name: "Ben", Timezone: "America/Toronto"}, ""); got != "Tue 24 Nov, 10pm EST" {
+	if got := f.atFor(at(11, 24, 22, 0), &model.Contact{Name: "Ben", Timezone: "America/Toronto"}, ""); got != "Tue 24 Nov, 10pm ET" {
 		t.Errorf("same offset: %q", got)
 	}
-	if got := f.atFor(at(11, 24, 9, 0), &model.Contact{Name: "Bad", Timezone: "Mars/Olympus"}, ""); got != "Tue 24 Nov, 9am EST" {
+	if got := f.atFor(at(11, 24, 9, 0), &model.Contact{Name: "Bad", Timezone: "Mars/Olympus"}, ""); got != "Tue 24 Nov, 9am ET" {
 		t.Errorf("unknown zone: %q", got)
 	}
 	dubai := mustLoad("Asia/Dubai")
-	if got := zoneName(time.Date(2026, 11, 24, 9, 0, 0, 0, dubai)); got != "UTC+4" && got != "GST" {
+	if got := schedule.ZoneLabel(time.Date(2026, 11, 24, 9, 0, 0, 0, dubai)); got != "UTC+04:00" {
 		t.Errorf("zone without a letter abbreviation: %q", got)
 	}
 	kolkata := time.FixedZone("+0530", 5*3600+1800)
-	if got := zoneName(time.Date(2026, 11, 24, 9, 0, 0, 0, kolkata)); got != "UTC+5:30" {
+	if got := schedule.ZoneLabel(time.Date(2026, 11, 24, 9, 0, 0, 0, kolkata)); got != "UTC+05:30" {
 		t.Errorf("half-hour zone: %q", got)
 	}
 	// A notification made in UTC says the owner's zone.
 	n := Notification(Notice{Kind: NoticeMeetingSoon, Contact: model.Contact{Name: "Jordan Lee"}, Meeting: at(11, 24, 14, 0).UTC()}, now.UTC(), ny)
-	if !strings.HasSuffix(n.Title, "Tue 24 Nov, 2pm EST") {
+	if !strings.HasSuffix(n.Title, "Tue 24 Nov, 2pm ET") {
 		t.Errorf("title %q", n.Title)
 	}
 }

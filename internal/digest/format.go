@@ -8,32 +8,13 @@ import (
 	"unicode/utf8"
 
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 )
 
-// Times for people. Every time shown says whose zone it is in: the
-// owner's zone by its abbreviation ("2pm EST"), and the contact's beside
-// it when theirs differs ("2pm EST (11am PST for Jordan)").
-
-// zoneName is the zone's abbreviation at t ("EST", "CET"), or its offset
-// where the zone has none ("UTC+3", "UTC+5:30").
-func zoneName(t time.Time) string {
-	name, off := t.Zone()
-	if name != "" && name[0] != '+' && name[0] != '-' {
-		return name
-	}
-	sign := "+"
-	if off < 0 {
-		sign, off = "-", -off
-	}
-	h, m := off/3600, off%3600/60
-	if off == 0 {
-		return "UTC"
-	}
-	if m == 0 {
-		return fmt.Sprintf("UTC%s%d", sign, h)
-	}
-	return fmt.Sprintf("UTC%s%d:%02d", sign, h, m)
-}
+// Times for people. Every time shown says whose zone it is in, named as
+// everywhere in rapport (schedule.ZoneLabel): the owner's ("2pm ET"), and
+// the contact's beside it when theirs differs ("2pm ET (11am PT for
+// Jordan)").
 
 // clock is "2pm", "2:30pm", "noon" or "midnight".
 func clock(t time.Time) string {
@@ -83,7 +64,7 @@ func (f fmter) longDay(t time.Time) string {
 // at is "Tue 24 Nov, 2pm EST".
 func (f fmter) at(t time.Time) string {
 	t = t.In(f.loc)
-	return f.day(t) + ", " + clock(t) + " " + zoneName(t)
+	return f.day(t) + ", " + clock(t) + " " + schedule.ZoneLabel(t)
 }
 
 // atFor is at(t) with the contact's own time beside it when their zone is
@@ -107,7 +88,7 @@ func (f fmter) atFor(t time.Time, c *model.Contact, zone string) string {
 	if a == b {
 		return s
 	}
-	when := clock(other) + " " + zoneName(other)
+	when := clock(other) + " " + schedule.ZoneLabel(other)
 	if other.YearDay() != mine.YearDay() {
 		when = other.Format("Mon") + " " + when
 	}

@@ -263,16 +263,16 @@ func fourWeeks(t *testing.T, dialect string) {
 			"- Answer Pat Kim <pat@example.com>, Initech: asked a question Sun 22 Nov, waiting 1 day\n" +
 			"    > “Before we talk: what would you like to cover?”\n",
 		// The two meetings of the coming week, with format and preparation.
-		"- Tue 24 Nov, 2pm EST: Sam Rivera <sam@example.net>, Globex\n    Format: video, 30 min, https://meet.example.org/sam\n" +
-			"    Preparation: rapport's prep mail comes Mon 23 Nov, 2pm EST\n",
-		"- Wed 25 Nov, 10am EST: Rae Chen <rae@example.com>, Hooli\n    Format: coffee, 30 min, Blue Bottle, Ferry Building\n",
+		"- Tue 24 Nov, 2pm ET: Sam Rivera <sam@example.net>, Globex\n    Format: video, 30 min, https://meet.example.org/sam\n" +
+			"    Preparation: rapport's prep mail comes Mon 23 Nov, 2pm ET\n",
+		"- Wed 25 Nov, 10am ET: Rae Chen <rae@example.com>, Hooli\n    Format: coffee, 30 min, Blue Bottle, Ferry Building\n",
 		// Chris: met Thursday, not thanked yet, the draft waiting.
 		"- Thank Chris Park <chris@example.org>, Initech: met Thu 19 Nov, 4 days ago (late)\n    Draft: in your Drafts folder since Thu 19 Nov",
 		// Brad waits for approval.
 		"- Approve Brad Smith <brad@example.com>, Stark: suggested by Maria Lopez <maria@example.org>, Fri 6 Nov\n" +
 			"    Nothing is sent to Brad until you reply \"approve brad@example.com\".",
 		// Fay's follow-up on Thursday.
-		"- Thu 26 Nov, 9:40am EST: Fay Wu <fay@example.com>, Initrode: follow-up, a draft in your Drafts folder for you to send\n",
+		"- Thu 26 Nov, 9:40am ET: Fay Wu <fay@example.com>, Initrode: follow-up, a draft in your Drafts folder for you to send\n",
 		"- Tue 24 Nov: first message to Dana Kim (Umbrella)\n",
 		"| contacted    |    1 |         0 |        +3 |",
 		"| no response  |    1 |        +1 |         0 |",

@@ -7,6 +7,7 @@ import (
 
 	"rapport/internal/compose"
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 )
 
 // NoticeKind is what happened that the owner should hear about now.
@@ -75,7 +76,7 @@ func Notification(n Notice, now time.Time, loc *time.Location) compose.Notificat
 	later := commandDate(midnight(f.now).AddDate(0, 3, 0))
 	meetingCmd := func(purpose string) {
 		t := suggestedSlot(f.now)
-		cmd("meeting "+commandTime(t)+" for 30m by video", purpose+" (your time, "+zoneName(t)+")")
+		cmd("meeting "+commandTime(t)+" for 30m by video", purpose+" (your time, "+schedule.ZoneLabel(t)+")")
 	}
 
 	switch n.Kind {

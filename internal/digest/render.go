@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"rapport/internal/compose"
+	"rapport/internal/schedule"
 )
 
 // The digest renders through the shared templates (templates/digest.*,
@@ -147,7 +148,7 @@ func (d *Digest) View() *compose.DigestWeek {
 		Period:   d.period(),
 		Headline: d.Headline(),
 		Summary:  d.summary(),
-		Zone:     fmt.Sprintf("Times are in your zone, %s (%s).", d.f.loc, zoneName(d.Now)),
+		Zone:     fmt.Sprintf("Times are in your zone, %s (%s).", d.f.loc, schedule.ZoneLabel(d.Now)),
 		Commands: d.Commands,
 	}
 	add := func(s compose.DigestSection) {

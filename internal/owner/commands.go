@@ -18,6 +18,7 @@ import (
 	"rapport/internal/contacts"
 	"rapport/internal/mailbox"
 	"rapport/internal/model"
+	"rapport/internal/schedule"
 	"rapport/internal/store"
 )
 
@@ -444,5 +445,5 @@ func Time(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return t.In(loc).Format("Mon 2 Jan 15:04 MST")
+	return t.In(loc).Format("Mon 2 Jan 15:04") + " " + schedule.ZoneLabel(t.In(loc))
 }

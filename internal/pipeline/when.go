@@ -13,7 +13,7 @@ func When(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return schedule.DayAt(t, loc) + " " + t.In(loc).Format("MST")
+	return schedule.DayAt(t, loc) + " " + schedule.ZoneLabel(t.In(loc))
 }
 
 // CalendarDay is a day someone wrote ("back on 30 November", "try me in

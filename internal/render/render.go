@@ -241,5 +241,5 @@ func MeetingWhen(t time.Time, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return schedule.DayAt(t, loc) + " (" + t.In(loc).Format("MST") + ")"
+	return schedule.DayAt(t, loc) + " (" + schedule.ZoneLabel(t.In(loc)) + ")"
 }
