@@ -334,6 +334,11 @@ delay_notice_recipient = postmaster@$MS_DOMAIN
 error_notice_recipient = postmaster@$MS_DOMAIN
 
 # Port $MS_MX_PORT behaves like an MX: anyone may deliver to $MS_DOMAIN, nothing else.
+# The policy service (testoauth-router -policy) keeps back the reply to
+# the final dot of mail to hold-* recipients on submission; if it is not
+# running, mail goes on as if it had answered DUNNO.
+smtpd_policy_service_default_action = DUNNO
+smtpd_policy_service_timeout = 60s
 smtpd_banner = \$myhostname ESMTP rapport-test-stack
 smtpd_helo_required = no
 smtpd_relay_restrictions = reject_unauth_destination
@@ -367,6 +372,7 @@ $MS_HOST:$MS_SUBMISSION_PORT inet n - n - - smtpd
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
   -o smtpd_recipient_restrictions=
   -o smtpd_reject_unlisted_recipient=no
+  -o smtpd_end_of_data_restrictions=check_policy_service,inet:$MS_HOST:$MS_POLICY_PORT
   -o milter_macro_daemon_name=ORIGINATING
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
@@ -437,15 +443,15 @@ else
   dovecot -c "$MS_DOVECOT_CONF"
 fi
 
-if ms_router_running && [ "$changed_router" = 1 ]; then
-  ms_log "oauth router: binary changed, restarting"
+if ms_router_running && { [ "$changed_router" = 1 ] || ! ms_port_open "$MS_POLICY_PORT"; }; then
+  ms_log "oauth router: binary changed (or its policy service is not listening), restarting"
   kill "$(cat "$MS_OAUTH/router.pid")" 2>/dev/null || true
   for _ in $(seq 1 50); do ms_router_running || break; sleep 0.1; done
 fi
 if ms_router_running; then
   ms_log "oauth router: already running"
 else
-  check_port_free "$MS_OAUTH_PORT"
+  check_port_free "$MS_OAUTH_PORT"; check_port_free "$MS_POLICY_PORT"
   ms_log "oauth router: starting"
   # A daemon: keep none of our file descriptors (a caller's pipe held open
   # would make whoever reads our output wait forever).
@@ -456,6 +462,7 @@ else
     done
     rm -f "$MS_OAUTH/router.pid"
     exec setsid "$MS_OAUTH/testoauth-router" -listen "$MS_HOST:$MS_OAUTH_PORT" -pidfile "$MS_OAUTH/router.pid" \
+      -policy "$MS_HOST:$MS_POLICY_PORT" -hold "$MS_POLICY_HOLD" \
       >>"$MS_LOG/oauth-router.log" 2>&1 </dev/null
   ) &
 fi
@@ -471,7 +478,7 @@ fi
 
 # ---------------------------------------------------------------- wait
 deadline=$(( $(date +%s) + MS_START_TIMEOUT ))
-for p in "$MS_IMAP_PORT" "$MS_IMAPS_PORT" "$MS_SUBMISSION_PORT" "$MS_MX_PORT" "$MS_OAUTH_PORT"; do
+for p in "$MS_IMAP_PORT" "$MS_IMAPS_PORT" "$MS_SUBMISSION_PORT" "$MS_MX_PORT" "$MS_OAUTH_PORT" "$MS_POLICY_PORT"; do
   until ms_port_open "$p"; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
       tail -n 20 "$MS_LOG/dovecot.log" "$MS_LOG/postfix.log" "$MS_LOG/oauth-router.log" >&2 || true
@@ -504,6 +511,8 @@ RAPPORT_E2E_MISSING=missing@$MS_DOMAIN
 RAPPORT_E2E_SIEVE_DIR=$MS_SIEVE
 RAPPORT_E2E_LOG_DIR=$MS_LOG
 RAPPORT_E2E_OAUTH_ROUTER=$MS_HOST:$MS_OAUTH_PORT
+RAPPORT_E2E_POLICY=$MS_HOST:$MS_POLICY_PORT
+RAPPORT_E2E_POLICY_HOLD=$MS_POLICY_HOLD
 RAPPORT_E2E_DOVECOT_CONF=$MS_DOVECOT_CONF
 EOF
 chmod 644 "$MS_STATE/env.new"

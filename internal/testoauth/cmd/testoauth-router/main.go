@@ -1,7 +1,9 @@
 // Command testoauth-router is the introspection endpoint of the
 // end-to-end mail stack's Dovecot (scripts/mailstack/start.sh starts it):
 // it forwards each token to the test OAuth server that issued it (see
-// rapport/internal/testoauth). It listens on loopback only.
+// rapport/internal/testoauth). With -policy it is also the Postfix policy
+// service of the stack's submission port (policy.go). It listens on
+// loopback only.
 package main
 
 import (
@@ -23,6 +25,8 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:10080", "loopback address to listen on")
 	pidfile := flag.String("pidfile", "", "write the process ID here once listening")
+	policy := flag.String("policy", "", "loopback address for the Postfix policy service (see policy.go); empty: none")
+	holdFor := flag.Duration("hold", 10*time.Second, "how long the policy service keeps back the reply to a hold- recipient's final dot")
 	flag.Parse()
 	host, _, err := net.SplitHostPort(*listen)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
@@ -49,6 +53,19 @@ func main() {
 			logger.Print(err)
 			os.Exit(1)
 		}
+	}
+	if *policy != "" {
+		if h, _, err := net.SplitHostPort(*policy); err != nil || net.ParseIP(h) == nil || !net.ParseIP(h).IsLoopback() {
+			logger.Printf("-policy %s: want a loopback IP address and port", *policy)
+			os.Exit(2)
+		}
+		pl, err := net.Listen("tcp", *policy)
+		if err != nil {
+			logger.Print(err)
+			os.Exit(1)
+		}
+		go servePolicy(pl, *holdFor, logger)
+		logger.Printf("policy service on %s", *policy)
 	}
 	logger.Printf("listening on %s", *listen)
 	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
