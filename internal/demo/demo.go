@@ -284,7 +284,7 @@ func (d *demo) showMail() {
 		subj := readableSubject(r.Data)
 		switch {
 		case strings.Contains(subj, "Maria Lopez proposed"):
-			show("proposal", "rapport's notification to you about Maria's answer (her 2pm CST in Chicago is your 3pm EST in New York):", r.Data)
+			show("proposal", "rapport's notification to you about Maria's answer (her 2pm CT in Chicago is your 3pm ET in New York):", r.Data)
 		case strings.Contains(subj, "Prepare for Maria"):
 			show("prep", "The preparation note, the day before:", r.Data)
 		}
