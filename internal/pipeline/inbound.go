@@ -83,7 +83,16 @@ func Inbound(c *model.Contact, f Facts, m Mail, now time.Time, p Policy) Decisio
 		return Decision{EventType: model.EventNote, Detail: "read receipt: " + why}
 
 	case classify.KindOther:
-		return Decision{EventType: model.EventReview, Detail: "a message that is neither a reply nor a report: " + why}
+		d := Decision{EventType: model.EventReview, Detail: "a message that is neither a reply nor a report: " + why}
+		if m.FromContact {
+			// Bulk or spam mail with the contact's own address: forged,
+			// or a real note that reads like spam. Nothing changes; the
+			// owner looks, because a person's message must not vanish.
+			d.Notice = &Notice{Kind: NoticeReview, Title: "a message from " + name(c) + "'s address looked like bulk or spam mail",
+				Text: r.NewText, Reason: why + ". rapport changed nothing for them. If they really wrote to you, answer them " +
+					"from your mail client; rapport sees your answer and goes on from there."}
+		}
+		return d
 
 	case classify.KindAutoReply:
 		return autoReply(c, r, p)

@@ -83,6 +83,25 @@ func TestInboundTransitions(t *testing.T) {
 	}
 }
 
+// Mail from a contact's own address that reads as bulk or spam changes
+// nothing, but the owner is told: a person's note must not vanish. The
+// same mail from anyone else is only recorded.
+func TestBulkMailFromAContactsAddressIsShownToTheOwner(t *testing.T) {
+	spam := classify.Result{Kind: classify.KindOther, Reasons: []string{"X-Spam-Flag: YES"}, NewText: "Cheap watches"}
+	c := model.Contact{Name: "Maria Lopez", Status: model.Contacted}
+	d := Inbound(&c, Facts{}, Mail{Result: spam, FromContact: true}, now, Policy{})
+	if d.To != "" || d.CancelPlanned || d.WithdrawDrafts || d.EventType != model.EventReview {
+		t.Fatalf("bulk mail from the contact's address changed something: %+v", d)
+	}
+	if d.Notice == nil || d.Notice.Kind != NoticeReview || !strings.Contains(d.Notice.Title, "Maria") ||
+		!strings.Contains(d.Notice.Reason, "X-Spam-Flag") {
+		t.Fatalf("the owner is not shown the message: %+v", d.Notice)
+	}
+	if d := Inbound(&c, Facts{}, Mail{Result: spam}, now, Policy{}); d.Notice != nil {
+		t.Fatalf("bulk mail from someone else notified the owner: %+v", d.Notice)
+	}
+}
+
 func TestSnoozeResumesToAFollowup(t *testing.T) {
 	c := model.Contact{Status: model.Contacted}
 	d := Inbound(&c, Facts{}, Mail{Result: classify.Result{Kind: classify.KindHuman, Intent: classify.IntentSnooze,
