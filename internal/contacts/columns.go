@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -32,6 +33,17 @@ const (
 	fLinkedIn   field = "linkedin"
 	fIgnore     field = "ignore"
 	fCustom     field = "" // kept as a custom field under its header name
+
+	// Columns whose header only suggests the field ("Tertiary Email",
+	// "Person Linkedin Url", "IP Timezone"): a value feeds it when it is
+	// one (an address, a profile URL, a zone), else it stays custom.
+	fEmailLoose    field = "email?"
+	fLinkedInLoose field = "linkedin?"
+	fTimezoneLoose field = "timezone?"
+	// Google's "Custom Field 1 - Label" / "Custom Field 1 - Value": the
+	// label names what the value is.
+	fPairLabel field = "pair label"
+	fPairValue field = "pair value"
 )
 
 // MapFields are the field names `--map column=field` accepts.
@@ -70,7 +82,9 @@ var foldT = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.N
 // only letters and digits, so "E-mail Address", "email_address" and
 // "EmailAddress" are one name, and "E-Mail 2: Adresse" is "email2adresse".
 func fold(s string) string {
-	s, _, _ = transform.String(foldT, s)
+	if !isASCII(s) {
+		s, _, _ = transform.String(foldT, s)
+	}
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -79,6 +93,15 @@ func fold(s string) string {
 	}
 	// ß folds to ss so "Straße" matches "Strasse".
 	return strings.ReplaceAll(b.String(), "ß", "ss")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // synonyms maps folded header names to fields. It covers LinkedIn's,
@@ -98,7 +121,8 @@ var synonyms = func() map[string]field {
 	}
 	add(fName, "full name", "fullname", "contact", "contact name", "display name", "person",
 		"nom complet", "vollständiger name", "nombre completo", "nome completo", "volledige naam", "imię i nazwisko",
-		"Name (full)", "Formatted Name")
+		"Name (full)", "Formatted Name", "anzeigename", "contact full name", "name of contact", "naam",
+		"nom et prénom", "nome e cognome", "navn", "namn", "nimi")
 	add(fFirst, "first name", "first", "firstname", "given name", "given", "forename", "first names",
 		"vorname", "prénom", "primer nombre", "voornaam", "förnamn", "fornavn", "imię", "Собствено име",
 		"Имя", "nome próprio", "keresztnév", "etunimi", "jméno", "křestní jméno")
@@ -111,6 +135,9 @@ var synonyms = func() map[string]field {
 		"achternaam", "efternamn", "efternavn", "etternavn", "nazwisko", "Фамилно име", "Фамилия",
 		"vezetéknév", "sukunimi", "příjmení")
 	add(fEmail, "email", "e-mail", "email address", "e-mail address", "mail", "email 1", "e-mail 1",
+		"primäre e-mail-adresse", "primary email address", "e-mail address (primary)", "email (primary)",
+		"e-mail adres", "emailadres", "e-posta", "e-posta adresi", "電子メール", "メールアドレス", "电子邮件",
+		"邮箱", "이메일",
 		"email1", "e-mail 1 - value", "email 1 value", "email address 1", "primary email", "primary e-mail",
 		"work email", "business email", "email (work)", "e-mail-adresse", "e-mail adresse",
 		"courriel", "adresse courriel", "adresse de courriel", "adresse de messagerie", "adresse e-mail",
@@ -125,7 +152,11 @@ var synonyms = func() map[string]field {
 		"secondary email", "other email", "personal email", "home email", "email (home)", "email (other)",
 		"e-mail 2: adresse", "e-mail 3: adresse", "adresse de messagerie 2", "adresse de messagerie 3",
 		"dirección de correo electrónico 2", "dirección de correo electrónico 3", "e-mailadres 2",
-		"e-mailadres 3", "e-postadress 2", "e-postadress 3")
+		"e-mailadres 3", "e-postadress 2", "e-postadress 3", "sekundäre e-mail-adresse", "alternate email",
+		"alternate email 1", "alternate email 2", "alternate email 3", "alternative email", "alternative e-mail",
+		"secondary email address", "other email address", "email address 2", "email address 3",
+		"tertiary email", "work email 2", "personal email address", "private email", "privat e-mail",
+		"e-mail privat", "e-mail geschäftlich", "correo electrónico 2", "indirizzo posta elettronica 2")
 	add(fEmailType, "e-mail type", "email type", "e-mail-typ", "type de messagerie", "tipo de correo electrónico")
 	add(fEmailName, "e-mail display name", "email display name", "e-mail: angezeigter name",
 		"nom complet de l'adresse de messagerie", "nombre para mostrar del correo electrónico")
@@ -133,26 +164,32 @@ var synonyms = func() map[string]field {
 		"organisation name", "organization 1 - name", "org", "employer", "current company", "firm",
 		"firma", "unternehmen", "société", "entreprise", "organisme", "empresa", "compañía",
 		"organización", "azienda", "società", "bedrijf", "företag", "virksomhed", "Фирма", "Компания",
-		"cég", "yritys", "společnost")
+		"cég", "yritys", "společnost", "account name", "company name for emails", "associated company",
+		"current employer", "employer name", "workplace", "arbeitgeber", "organisme employeur",
+		"empresa actual", "azienda attuale", "werkgever", "şirket")
 	add(fRole, "role", "job title", "jobtitle", "position", "job", "occupation", "designation",
 		"organization title", "organisation title", "organization 1 - title", "current position",
 		"current title", "job role", "function", "berufsbezeichnung", "funktion", "fonction", "poste",
 		"intitulé du poste", "puesto", "cargo", "ruolo", "posizione", "qualifica", "functie",
 		"befattning", "stilling", "stanowisko", "Длъжност", "Должность", "beosztás", "tehtävänimike",
-		"pracovní funkce")
+		"pracovní funkce", "job position", "profession", "beruf", "arbeitstitel", "jobtitel",
+		"stellenbezeichnung", "titre du poste", "intitulé de poste", "métier", "puesto de trabajo",
+		"título del puesto", "professione", "functietitel", "unvan", "役職", "职位")
 	add(fConnection, "connection", "how we met", "how i know them", "how we know each other", "context",
 		"why", "why them", "met at", "relationship", "how i found them", "intro", "hook")
 	add(fReferredBy, "referred by", "referred_by", "referrer", "referral", "introduced by", "referred",
 		"empfohlen von", "recommandé par", "référé par", "referido por", "recomendado por", "segnalato da",
 		"aanbevolen door")
 	add(fTimezone, "timezone", "time zone", "tz", "zeitzone", "fuseau horaire", "zona horaria",
-		"fuso orario", "tijdzone", "tidszon")
+		"fuso orario", "tijdzone", "tidszon", "time zone (iana)", "huso horario")
 	add(fNotes, "notes", "note", "comments", "comment", "remarks", "notizen", "notiz", "bemerkungen",
 		"anmerkungen", "remarques", "commentaires", "notas", "nota", "observações", "anotações",
 		"opmerkingen", "notities", "anteckningar", "notater", "notatki", "Бележки", "Заметки",
-		"megjegyzések", "muistiinpanot", "poznámky")
+		"megjegyzések", "muistiinpanot", "poznámky", "description", "observaciones", "anotaciones",
+		"commentaire", "kommentar", "kommentare", "notizen zum kontakt", "メモ", "备注")
 	add(fLinkedIn, "linkedin", "linkedin url", "linkedin profile", "linkedin profile url", "profile url",
-		"linkedin link", "linkedin page")
+		"linkedin link", "linkedin page", "person linkedin url", "linkedin profile link", "linked in",
+		"linkedin-profil", "profil linkedin", "perfil de linkedin")
 	add(fIgnore, "rapport_status", "photo", "photo url", "picture", "file as", "initials", "sensitivity", "priority", "private",
 		"phonetic first name", "phonetic middle name", "phonetic last name", "given yomi", "surname yomi",
 		"company yomi", "yomi name", "given name yomi", "family name yomi", "additional name yomi",
@@ -189,6 +226,10 @@ type column struct {
 	header string // as written in the file
 	field  field
 	key    string // for a custom field: its name, unique in the header
+	// title: the job title comes from a column named only "Title", which
+	// some exports use for "Dr."; such values stay custom.
+	title bool
+	label int // for fPairValue: the index of its label column, else -1
 }
 
 // maxColumns bounds a header row: Outlook's export, the widest, has 92.
@@ -201,21 +242,30 @@ func resolve(header []string, overrides map[string]field) ([]column, error) {
 	has := map[field]bool{}
 	for i, h := range header {
 		h = cleanHeader(h)
-		cols[i] = column{header: h, field: fCustom}
+		cols[i] = column{header: h, field: fCustom, label: -1}
 		if f, ok := synonyms[fold(h)]; ok {
 			cols[i].field = f
 			has[f] = true
 		}
+	}
+	// "Title" is the job title unless a column says so more clearly. When
+	// there are two (French Outlook: "Titre", "Prénom", …, "Titre"), the
+	// first is the courtesy title before the name and the last the job.
+	var titles []int
+	for i := range cols {
+		if k := fold(cols[i].header); cols[i].field == fCustom && (k == ambTitle || k == ambTitre) {
+			titles = append(titles, i)
+		}
+	}
+	if len(titles) > 0 && !has[fRole] {
+		i := titles[len(titles)-1]
+		cols[i].field, cols[i].title, has[fRole] = fRole, true, true
 	}
 	for i := range cols {
 		if cols[i].field != fCustom {
 			continue
 		}
 		switch fold(cols[i].header) {
-		case ambTitle, ambTitre:
-			if !has[fRole] {
-				cols[i].field, has[fRole] = fRole, true
-			}
 		case ambName, ambNom:
 			if has[fFirst] && !has[fLast] {
 				cols[i].field, has[fLast] = fLast, true
@@ -232,6 +282,12 @@ func resolve(header []string, overrides map[string]field) ([]column, error) {
 			if !has[fLinkedIn] {
 				cols[i].field, has[fLinkedIn] = fLinkedIn, true
 			}
+		}
+	}
+	pairs(cols)
+	for i := range cols {
+		if cols[i].field == fCustom {
+			cols[i].field = guess(fold(cols[i].header))
 		}
 	}
 	if len(header) > maxColumns {
@@ -275,6 +331,62 @@ func resolve(header []string, overrides map[string]field) ([]column, error) {
 	return cols, nil
 }
 
+var pairHeader = regexp.MustCompile(`^customfield(\d+)(label|value)$`)
+
+// pairs links Google's "Custom Field N - Value" columns to their "Custom
+// Field N - Label" columns.
+func pairs(cols []column) {
+	labels := map[string]int{}
+	for i, c := range cols {
+		if m := pairHeader.FindStringSubmatch(fold(c.header)); m != nil && m[2] == "label" && c.field == fCustom {
+			labels[m[1]] = i
+		}
+	}
+	for i, c := range cols {
+		if m := pairHeader.FindStringSubmatch(fold(c.header)); m != nil && m[2] == "value" && c.field == fCustom {
+			if l, ok := labels[m[1]]; ok {
+				cols[i].field, cols[i].label = fPairValue, l
+				cols[l].field = fPairLabel
+			}
+		}
+	}
+}
+
+// guess maps a header no synonym names by the words in it, for the
+// fields a wrong guess cannot hurt (see fEmailLoose): "Tertiary Email",
+// "Home E-mail (2)", "Person Linkedin Url", "Contact time zone". Headers
+// about an address rather than holding one ("Email Status", "Email Opt
+// Out", "E-mail 2 - Type") and company pages stay custom.
+func guess(k string) field {
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(k, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("linkedin"):
+		if has("company", "organization", "organisation", "employer", "account", "firma", "entreprise",
+			"empresa", "bio", "headline", "summary", "connections", "followers") || strings.HasSuffix(k, "id") {
+			return fCustom
+		}
+		return fLinkedInLoose
+	case has("email", "courriel", "correo", "postaelettronica", "sahkoposti", "epost", "mailadres") ||
+		strings.HasPrefix(k, "mail") && !strings.HasPrefix(k, "mailing"):
+		if has("type", "typ", "label", "display", "angezeigt", "mostrar", "nomcomplet", "status", "source",
+			"confidence", "verif", "optout", "optin", "optedout", "domain", "bounce", "sent", "open", "click", "subscri", "format",
+			"catchall", "last", "date", "count", "consent", "permission", "campaign", "template", "owner") {
+			return fCustom
+		}
+		return fEmailLoose
+	case has("timezone", "zeitzone", "fuseauhoraire", "zonahoraria", "husohorario"):
+		return fTimezoneLoose
+	}
+	return fCustom
+}
+
 // cleanHeader trims a header cell: spaces, a stray byte order mark, and
 // the quotes some tools leave around names.
 func cleanHeader(h string) string {
@@ -283,7 +395,8 @@ func cleanHeader(h string) string {
 }
 
 // usable reports whether a header row can be imported: it names a person
-// (a name or first/last column) or an address.
+// (a name or first/last column) or an address (by a name rapport knows,
+// not one it guesses).
 func usable(cols []column) bool {
 	for _, c := range cols {
 		switch c.field {

@@ -105,6 +105,9 @@ type record struct {
 	textLine int
 	in       Input
 	err      string // a parse problem, reported as the row's error
+	// skip: not a contact (a report's footer, a contact group): what it
+	// is ("Mentors") and why it is skipped.
+	skipWhat, skip string
 }
 
 // ImportCSV reads a CSV file (see Import).
@@ -294,6 +297,10 @@ func (im *importer) reject(rec *record, reason string) {
 func (im *importer) classify(ctx context.Context, rec *record) error {
 	if rec.err != "" {
 		im.reject(rec, rec.err)
+		return nil
+	}
+	if rec.skip != "" {
+		im.rep.Skipped = append(im.rep.Skipped, Skip{Line: rec.line, Email: rec.skipWhat, Reason: rec.skip})
 		return nil
 	}
 	c, missing, err := rec.in.validate()

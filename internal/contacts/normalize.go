@@ -160,7 +160,9 @@ func (in Input) validate() (c *model.Contact, missing []string, err error) {
 		}
 	}
 	if c.Timezone != "" && checkLine("timezone", c.Timezone) == nil {
-		if !knownZone(c.Timezone) {
+		if z, ok := NormalizeZone(c.Timezone); ok {
+			c.Timezone = z
+		} else {
 			errs = append(errs, fmt.Errorf("unknown time zone %q", c.Timezone))
 		}
 	}

@@ -29,8 +29,10 @@ type decoded struct {
 // encoding is detected: a byte order mark (UTF-8, UTF-16, UTF-32) wins;
 // UTF-16 without one is recognised by its NUL bytes; valid UTF-8 is UTF-8;
 // anything else is Windows-1252, which is what Excel and Outlook write on
-// Western-European Windows (and a superset of Latin-1's printable range).
-// name ("latin1", "windows-1250", "utf-16le", …) overrides detection.
+// Western-European Windows (and a superset of Latin-1's printable range),
+// line by line: a file put together from a UTF-8 export and an ANSI one
+// keeps both right. name ("latin1", "windows-1250", "utf-16le", …)
+// overrides detection. A workbook or a PDF is refused with what to do.
 func readText(r io.Reader, name string) (*decoded, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
 	if err != nil {
@@ -38,6 +40,9 @@ func readText(r io.Reader, name string) (*decoded, error) {
 	}
 	if len(data) > maxImportBytes {
 		return nil, fmt.Errorf("the file is larger than %d MiB", maxImportBytes>>20)
+	}
+	if what := binaryKind(data); what != "" {
+		return nil, fmt.Errorf("the file is %s, not CSV or vCard text: open it and save the sheet as CSV (UTF-8), then import that", what)
 	}
 	if name != "" {
 		enc, err := htmlindex.Get(name)
@@ -68,10 +73,142 @@ func readText(r io.Reader, name string) (*decoded, error) {
 		}
 		return decodeWith(data, unicode.UTF16(order, unicode.IgnoreBOM), label)
 	}
+	if !utf8.Valid(data) && looksLikeVCardBytes(data) {
+		data = mendFolds(data)
+	}
 	if utf8.Valid(data) {
 		return checkUTF8(data, "UTF-8")
 	}
-	return decodeWith(data, charmap.Windows1252, "windows-1252")
+	// Lines ended by a lone CR are Excel's "CSV (Macintosh)", written in
+	// Mac OS Roman.
+	if bytes.IndexByte(data, '\r') >= 0 && bytes.IndexByte(data, '\n') < 0 {
+		return decodeWith(data, charmap.Macintosh, "macintosh")
+	}
+	return decodeLines(data)
+}
+
+// binaryKind names the formats people export instead of CSV.
+func binaryKind(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return "a zip archive (an Excel .xlsx, OpenDocument .ods or Numbers workbook?)"
+	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
+		return "an Excel 97-2003 workbook (.xls)"
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "a PDF document"
+	}
+	return ""
+}
+
+// decodeLines decodes text that is not UTF-8 as a whole: each line that
+// is UTF-8 stays so, the others are read as Windows-1252.
+func decodeLines(data []byte) (*decoded, error) {
+	dec := charmap.Windows1252.NewDecoder()
+	var out bytes.Buffer
+	out.Grow(len(data) + len(data)/8)
+	mixed := false
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line = data[:i+1]
+		}
+		data = data[len(line):]
+		if utf8.Valid(line) {
+			mixed = mixed || !ascii(line)
+			out.Write(line)
+			continue
+		}
+		d, err := dec.Bytes(line)
+		if err != nil {
+			return nil, fmt.Errorf("decode the file as windows-1252: %w", err)
+		}
+		out.Write(d)
+	}
+	label := "windows-1252"
+	if mixed {
+		label = "UTF-8 and windows-1252"
+	}
+	return &decoded{text: out.String(), encoding: label}, nil
+}
+
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func looksLikeVCardBytes(b []byte) bool {
+	if len(b) > 4096 {
+		b = b[:4096]
+	}
+	return bytes.Contains(bytes.ToUpper(b), []byte("BEGIN:VCARD"))
+}
+
+// mendFolds repairs vCard folding that split a UTF-8 character across two
+// lines (RFC 2425 folds at octets, and some exporters do): the rest of
+// the character moves before the line break, the line count stays.
+func mendFolds(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\n' && i+1 < len(b) && (b[i+1] == ' ' || b[i+1] == '\t') {
+			end := len(out)
+			if end > 0 && out[end-1] == '\r' {
+				end--
+			}
+			if need := incomplete(out[:end]); need > 0 {
+				j := i + 2
+				if j+need <= len(b) && continuation(b[j:j+need]) {
+					tail := append([]byte(nil), out[end:]...) // the "\r", if any
+					out = append(append(out[:end], b[j:j+need]...), tail...)
+					out = append(out, '\n', b[i+1])
+					i = j + need - 1
+					continue
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// incomplete returns how many continuation bytes the UTF-8 sequence at
+// the end of b lacks.
+func incomplete(b []byte) int {
+	for k := 1; k <= 3 && k <= len(b); k++ {
+		c := b[len(b)-k]
+		if c&0xC0 == 0x80 {
+			continue // a continuation byte: look further back
+		}
+		var n int
+		switch {
+		case c&0xE0 == 0xC0:
+			n = 2
+		case c&0xF0 == 0xE0:
+			n = 3
+		case c&0xF8 == 0xF0:
+			n = 4
+		default:
+			return 0
+		}
+		if k < n {
+			return n - k
+		}
+		return 0
+	}
+	return 0
+}
+
+func continuation(b []byte) bool {
+	for _, c := range b {
+		if c&0xC0 != 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func trimBOM(b []byte) []byte {

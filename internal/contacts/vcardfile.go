@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"mime/quotedprintable"
 	"sort"
@@ -110,6 +111,10 @@ func unfold(text string) []vline {
 		l = strings.TrimSuffix(l, "\r")
 		switch {
 		case start > 0 && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")):
+			if qp && len(cur) > 0 && cur[len(cur)-1] == '=' {
+				// A soft line break some phones also indent.
+				cur = cur[:len(cur)-1]
+			}
 			cur = append(cur, l[1:]...)
 			continue
 		case start > 0 && qp && len(cur) > 0 && cur[len(cur)-1] == '=':
@@ -197,11 +202,15 @@ func splitQuoted(s string, sep byte) []string {
 	return append(out, s[start:])
 }
 
-// readVCards splits text into cards.
+// readVCards splits text into cards. A card inside a card is a vCard 2.1
+// AGENT's (an "AGENT:" line with the card on the next lines) and is
+// skipped; any other BEGIN:VCARD inside a card starts a new one, the
+// unfinished card being reported.
 func readVCards(text string) []*vcard {
 	var cards []*vcard
 	var cur *vcard
 	depth := 0
+	agent := false // the previous property was an AGENT with its card to follow
 	for _, l := range unfold(text) {
 		t := strings.TrimSpace(l.text)
 		if t == "" {
@@ -211,16 +220,20 @@ func readVCards(text string) []*vcard {
 		if !ok {
 			continue // a stray line (an unindented photo line from an old exporter)
 		}
+		wasAgent := agent
+		agent = p.name == "AGENT" && strings.TrimSpace(p.value) == ""
 		switch {
 		case p.name == "BEGIN" && strings.EqualFold(strings.TrimSpace(p.value), "VCARD"):
-			depth++
-			if depth == 1 {
-				if cur != nil {
-					cur.err = "the card has no END:VCARD"
-				}
-				cur = &vcard{line: l.line}
-				cards = append(cards, cur)
+			if depth > 0 && (wasAgent || depth > 1) {
+				depth++
+				continue
 			}
+			if cur != nil {
+				cur.err = "the card has no END:VCARD"
+			}
+			depth = 1
+			cur = &vcard{line: l.line}
+			cards = append(cards, cur)
 			continue
 		case p.name == "END" && strings.EqualFold(strings.TrimSpace(p.value), "VCARD"):
 			if depth > 0 {
@@ -276,11 +289,27 @@ func (p *vprop) components() []string {
 
 func (p *vprop) decoded() string {
 	v := p.value
-	if !strings.EqualFold(p.param("ENCODING"), "QUOTED-PRINTABLE") {
-		return v
-	}
-	b, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(v)))
-	if err != nil && len(b) == 0 {
+	var b []byte
+	switch enc := strings.ToUpper(p.param("ENCODING")); enc {
+	case "QUOTED-PRINTABLE":
+		var err error
+		b, err = io.ReadAll(quotedprintable.NewReader(strings.NewReader(v)))
+		if err != nil && len(b) == 0 {
+			return v
+		}
+	case "B", "BASE64":
+		// Text in base64 (vCard 2.1 allows it; some phones write it).
+		var err error
+		b, err = base64.StdEncoding.DecodeString(strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+				return -1
+			}
+			return r
+		}, v))
+		if err != nil {
+			return v
+		}
+	default:
 		return v
 	}
 	if cs := p.param("CHARSET"); cs != "" && !strings.EqualFold(cs, "utf-8") {
@@ -335,11 +364,33 @@ func vcardFormat(cards []*vcard) string {
 	return "vCard " + strings.Join(vs, ", ")
 }
 
+// kind is what a card describes: "individual" (the default), "group",
+// "org" or "location" (vCard 4.0 KIND; Apple's X-ADDRESSBOOKSERVER-KIND
+// for groups and X-ABShowAs:COMPANY for a company's card).
+func (c *vcard) kind() string {
+	for _, name := range []string{"KIND", "X-ADDRESSBOOKSERVER-KIND"} {
+		if p := c.preferred(name); p != nil {
+			if k := strings.ToLower(strings.TrimSpace(p.text())); k != "" {
+				if k == "organization" {
+					k = "org"
+				}
+				return k
+			}
+		}
+	}
+	if p := c.preferred("X-ABSHOWAS"); p != nil && strings.EqualFold(strings.TrimSpace(p.text()), "COMPANY") {
+		return "org"
+	}
+	return "individual"
+}
+
 // cardInput maps a card to an Input.
 func cardInput(c *vcard) Input {
 	var in Input
-	if p := c.preferred("FN"); p != nil {
-		in.Name = p.text()
+	org := c.kind() == "org"
+	// An organisation's FN is its name, not a person's.
+	if p := c.preferred("FN"); p != nil && !org {
+		in.Name = unflip(p.text())
 	}
 	if strings.TrimSpace(in.Name) == "" {
 		if p := c.preferred("N"); p != nil {
@@ -350,9 +401,11 @@ func cardInput(c *vcard) Input {
 	}
 	var emails []string
 	for _, p := range byPref(c.all("EMAIL")) {
-		emails = append(emails, strings.TrimPrefix(strings.TrimSpace(p.text()), "mailto:"))
+		emails = append(emails, strings.TrimSpace(p.text()))
 	}
-	in.Email = pickEmail(emails, "", "")
+	var shown string
+	in.Email, shown = pickEmail(emails, nil, "", "")
+	finishInput(&in, shown)
 	if p := c.preferred("ORG"); p != nil {
 		parts := p.components()
 		in.Company = strings.TrimSpace(parts[0])
@@ -385,6 +438,16 @@ func cardInput(c *vcard) Input {
 	for _, name := range []string{"URL", "X-SOCIALPROFILE", "IMPP"} {
 		for _, p := range byPref(c.all(name)) {
 			v := strings.TrimSpace(p.text())
+			if name == "X-SOCIALPROFILE" && p.hasType("linkedin") && LinkedInKey(v) == "" {
+				// Apple's "x-user=jo;…:x-apple:jo" names the profile, not its URL.
+				user := p.param("X-USER")
+				if user == "" {
+					user = strings.TrimPrefix(v, "x-apple:")
+				}
+				if user = strings.Trim(strings.TrimSpace(user), "/"); user != "" && !strings.ContainsAny(user, ":/ ") {
+					v = "https://www.linkedin.com/in/" + user
+				}
+			}
 			if in.LinkedIn == "" && LinkedInKey(v) != "" {
 				in.LinkedIn = v
 			} else if name == "URL" && url == "" {
@@ -448,6 +511,18 @@ func (vi *vcardImport) next() (*record, error) {
 	rec := &record{line: c.line, textLine: c.line}
 	if c.err != "" {
 		rec.err = c.err
+		return rec, nil
+	}
+	switch k := c.kind(); k {
+	case "group", "location":
+		rec.skipWhat = "a card"
+		if p := c.preferred("FN"); p != nil && strings.TrimSpace(p.text()) != "" {
+			rec.skipWhat = oneLine(strings.TrimSpace(p.text()))
+		}
+		rec.skip = "a contact group, not a person"
+		if k == "location" {
+			rec.skip = "a place, not a person"
+		}
 		return rec, nil
 	}
 	rec.in = cardInput(c)
