@@ -18,7 +18,7 @@ type AutoReply struct {
 	Personal bool
 }
 
-var autoSubjectRe = mustFast(`(?i)^\s*(?:\[[^\]]{0,30}\]\s*)?(?:automatic reply|auto(?:matic)?[ -]?reply|auto(?:matic)?[ -]?response|autoreply|autoresponse|auto-?respond|out of (?:the )?office(?: autoreply| auto reply| reply| notice| alert| message)?|ooo|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|réponse automatique|reponse automatique|absence|absente?|respuesta automática|respuesta automatica|fuera de la oficina|fuera de oficina|risposta automatica|fuori sede|fuori ufficio|autosvar|automatisch antwoord|afwezigheidsmelding|afwezig|resposta automática|resposta automatica|ausente|vacation reply|on vacation|away from the office|away from my desk|automatická odpověď|automatyczna odpowiedź|自动回复|自動回覆|自動返信|不在)(?:[\s:：\]\-(]|$)`)
+var autoSubjectRe = mustFast(`(?i)^\s*(?:\[[^\]]{0,30}\]\s*)?(?:automatic reply|auto(?:matic)?[ -]?reply|auto(?:matic)?[ -]?response|autoreply|autoresponse|auto-?respond|out of (?:the )?office(?: autoreply| auto reply| reply| notice| alert| message)?|ooo|abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|réponse automatique|reponse automatique|absence|absente?|respuesta automática|respuesta automatica|fuera de la oficina|fuera de oficina|risposta automatica|fuori sede|fuori ufficio|autosvar|automatisch antwoord|afwezigheidsmelding|afwezig|resposta automática|resposta automatica|ausente|vacation reply|on vacation|away from the office|away from my desk|automatická odpověď|automatická odpoveď|automatyczna odpowiedź|automatisk svar|automatiskt svar|automaattinen vastaus|automaatvastus|automatikus válasz|automatinis atsakymas|automātiskā atbilde|automatski odgovor|samodejni odgovor|răspuns automat|resposta automàtica|risposta automatica|otomatik (?:yanıt|cevap)|sjálfvirkt svar|balasan otomatis|balasan automatik|trả lời tự động|автоматический ответ|автоответ|автоматична відповідь|автоматичен отговор|аутоматски одговор|αυτόματη απάντηση|תשובה אוטומטית|رد تلقائي|ตอบกลับอัตโนมัติ|자동 회신|자동 응답|自动回复|自動回覆|自動返信|自動応答|自動回信|不在)(?:[\s:：\]\-(]|$)`)
 
 var outOfOfficeSubjectRe = mustFast(`(?i)\bis (?:currently )?out of (?:the )?office\b|\bon (?:annual )?leave\b.{0,20}$|\bout of office\b|\(out of office\)|\bvacation\b.{0,12}\bnotice\b|\bauto[- ]?reply\b`)
 
@@ -82,8 +82,10 @@ func detectAutoReply(m *Message, inThread bool) (sig string, strong bool) {
 		return "X-Mailer: " + clip(h.Get("X-Mailer"), 40), true
 	}
 	// Weak signals count in pairs, or with out-of-office wording.
+	// Precedence on list mail says how the list distributes, not that
+	// nobody wrote it.
 	var weak []string
-	if v := strings.ToLower(strings.TrimSpace(h.Get("Precedence"))); v == "bulk" || v == "junk" || v == "list" {
+	if v := strings.ToLower(strings.TrimSpace(h.Get("Precedence"))); (v == "bulk" || v == "junk" || v == "list") && !listMail(h) {
 		weak = append(weak, "Precedence: "+v)
 	}
 	if isAutomatedSender(m) {
@@ -94,12 +96,24 @@ func detectAutoReply(m *Message, inThread bool) (sig string, strong bool) {
 	}
 	oof := oofBodyRe.MatchString(strings.ToLower(headOf(m.Text, 2000)))
 	if len(weak) >= 1 && oof {
-		return strings.Join(weak, ", ") + " and out-of-office text", true
+		// A person writes "I'm travelling" too: with only a Precedence
+		// header, a reply in rapport's thread outweighs it.
+		return strings.Join(weak, ", ") + " and out-of-office text", isAutomatedSender(m) || m.NullReturnPath
 	}
 	if len(weak) >= 2 && (isAutomatedSender(m) || m.NullReturnPath) {
 		return strings.Join(weak, ", "), true
 	}
 	return "", false
+}
+
+// listMail: the header a mailing list adds to what it distributes.
+func listMail(h interface{ Has(string) bool }) bool {
+	for _, k := range []string{"List-Id", "List-Post", "Mailing-List", "X-Mailing-List", "X-Beenthere", "List-Archive"} {
+		if h.Has(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // detectBulk recognises mass mail that is not a reply: newsletters and
@@ -108,15 +122,6 @@ func detectAutoReply(m *Message, inThread bool) (sig string, strong bool) {
 // person posts to.
 func detectBulk(m *Message) string {
 	h := &m.Header
-	if v := strings.ToLower(h.Get("X-Spam-Flag")); strings.HasPrefix(strings.TrimSpace(v), "yes") {
-		return "X-Spam-Flag: YES"
-	}
-	if v := strings.ToLower(strings.TrimSpace(h.Get("X-Spam-Status"))); strings.HasPrefix(v, "yes") {
-		return "X-Spam-Status: Yes"
-	}
-	if spamSubjectRe.MatchString(m.Subject) {
-		return "subject marked as spam"
-	}
 	prec := strings.ToLower(strings.TrimSpace(h.Get("Precedence")))
 	listUnsub := h.Has("List-Unsubscribe")
 	listID := h.Has("List-Id") || h.Has("Mailing-List") || h.Has("X-Mailing-List") || h.Has("List-Post")
@@ -134,5 +139,3 @@ func detectBulk(m *Message) string {
 	}
 	return ""
 }
-
-var spamSubjectRe = regexp.MustCompile(`(?i)^\s*(?:\[spam\]|\*+\s*spam\s*\*+|\{spam\??\}|\[suspected spam\]|\(spam\))`)

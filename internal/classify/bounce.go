@@ -197,6 +197,11 @@ func detectBounce(m *Message) (*Bounce, Kind, string) {
 	if !dsnReport && failedHdr == "" && !ndrHdr && daemon == "" && !subj && !m.NullReturnPath && !isAutomatedSender(m) {
 		return nil, "", "" // nothing says report: do not read the text
 	}
+	if !dsnReport && failedHdr == "" && !ndrHdr && carriesProgram(m) != "" {
+		// A worm dressed up as a report: reports return mail as message
+		// parts, never as programs or archives.
+		return nil, "", ""
+	}
 	text := reportText(m)
 	low := strings.ToLower(headOf(text, 8000))
 	bodyHit := bounceTextRe.MatchString(low)
@@ -378,7 +383,7 @@ func recipientStatus(text, addr, def string) string {
 
 var (
 	// lines that carry addresses that are not recipients
-	notRcptLineRe = regexp.MustCompile(`(?i)^\s*(?:received|message-id|in-reply-to|references|by |id |from |\(envelope-from|envelope-from|return-path|x-[\w-]+|dkim|authentication|arc-|sender|reply-to|errors-to|list-)`)
+	notRcptLineRe = regexp.MustCompile(`(?i)^\s*(?:received|message-id|in-reply-to|references|by |id |from |from\s*:|mail from|\(envelope-from|envelope-from|return-path|x-[\w-]+|dkim|authentication|arc-|sender|reply-to|errors-to|list-)`)
 	helpLineRe    = regexp.MustCompile(`(?i)\b(?:commands|mailing list|contact|help ?desk|support|assistance|administrator|questions?|more information|abuse|unsubscribe|feedback)\b`)
 	rcptCueRe     = regexp.MustCompile(`(?i)(?:recipient|address|delivered to|deliver(?:ing|y)? (?:your message )?to|to:|rcpt to|for <|user|mailbox|failed:|<[^<>\s]+@[^<>\s]+>\s*:|could not be delivered to|following|destinataire|empfänger|destinatario|ontvanger|получател|宛先)`)
 )

@@ -13,11 +13,13 @@
 //
 // Order: own mail → complaint (RFC 5965) → delivery report (RFC 3464, vendor
 // formats) → read receipt (RFC 8098) → challenge → auto-reply (RFC 3834 and
-// vendor headers, subjects) → bulk → calendar → person. Reports come before
+// vendor headers, subjects) → junk (spam, worms, unsolicited bulk mail,
+// weighed in junk.go) → bulk → calendar → person. Reports come before
 // auto-replies because Gmail's DSNs also carry Auto-Submitted. A message in
 // rapport's own thread (In-Reply-To or References naming a message rapport
 // sent) is strong evidence of a person: list headers (List-Id, Precedence:
-// list/bulk) alone do not outweigh it, only explicit automation does.
+// list/bulk) and spam signs do not outweigh it, only explicit automation
+// does.
 //
 // A person's intent is read on the new text only: quoted history,
 // signatures, mobile footers, disclaimers and list or company footers are
@@ -144,6 +146,10 @@ type Context struct {
 	// sent: a reply citing one is in rapport's thread. Nil means IDs of the
 	// form rapport generates (rp.…@domain) are taken as ours.
 	OurMessage func(id string) bool
+	// KnownSender: the sender is a contact the owner wrote to. A spam
+	// filter's verdict alone then does not make their mail junk (a
+	// genuine note misfiled as spam must still reach the owner).
+	KnownSender bool
 	// LoadLocation resolves calendar TZIDs and zone names in text; nil
 	// means time.LoadLocation.
 	LoadLocation func(name string) (*time.Location, error)
@@ -355,6 +361,11 @@ func Classify(m *Message, ctx Context) Result {
 		r.why("cites rapport's message " + r.ThreadID + ": written by a person")
 	}
 	if !r.InThread {
+		if sig := detectJunk(m, r.NewText, ctx.KnownSender); sig != "" {
+			r.Kind = KindOther
+			r.why("spam, malware or unsolicited bulk mail, not a person's answer: " + sig)
+			return r
+		}
 		if sig := detectBulk(m); sig != "" {
 			r.Kind = KindOther
 			r.why("bulk or list mail: " + sig)

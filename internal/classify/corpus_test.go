@@ -75,12 +75,13 @@ func TestCorpusAccuracy(t *testing.T) {
 	if len(files) != len(labels) {
 		t.Errorf("%d .eml files but %d labels", len(files), len(labels))
 	}
-	type tally struct{ ok, n int }
-	kinds := map[string]*tally{}
-	intents := map[string]*tally{}
-	bump := func(m map[string]*tally, k string, ok bool) {
+	type count struct{ ok, n int }
+	kinds := map[string]*count{}
+	intents := map[string]*count{}
+	tl := newTally(fmt.Sprintf("package corpus (%d messages)", len(labels)))
+	bump := func(m map[string]*count, k string, ok bool) {
 		if m[k] == nil {
-			m[k] = &tally{}
+			m[k] = &count{}
 		}
 		m[k].n++
 		if ok {
@@ -99,6 +100,19 @@ func TestCorpusAccuracy(t *testing.T) {
 			continue
 		}
 		r := Classify(m, ctx)
+		switch l.kind {
+		case "bounce", "delay", "complaint", "challenge", "auto_reply", "receipt":
+			if ok, why := Prefilter(&m.Header); !ok {
+				t.Errorf("%s: the header pre-filter would not fetch this %s (%s)", l.file, l.kind, why)
+			}
+		}
+		tl.kind(jsonKind(l.kind), r.Kind.JSONKind())
+		if want, ok := l.expect["failed"]; ok && (l.kind == "bounce" || l.kind == "delay") {
+			tl.rcptN++
+			if sameList(gotOf(r).failed, splitList(want)) {
+				tl.rcptOK++
+			}
+		}
 		kindOK := string(r.Kind) == l.kind
 		intentOK := string(r.Intent) == l.intent
 		bump(kinds, l.kind, kindOK)
@@ -117,7 +131,7 @@ func TestCorpusAccuracy(t *testing.T) {
 			t.Errorf("%s: %s\nreasons: %v", l.file, strings.Join(problems, "; "), r.Reasons)
 		}
 	}
-	report := func(title string, m map[string]*tally) {
+	report := func(title string, m map[string]*count) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
@@ -133,6 +147,18 @@ func TestCorpusAccuracy(t *testing.T) {
 	}
 	report("kind  ", kinds)
 	report("intent", intents)
+	t.Log(tl.table())
+	if testing.Verbose() {
+		fmt.Print(tl.table())
+	}
+}
+
+// jsonKind names a label's kind as rapport explain does.
+func jsonKind(k string) string {
+	if k == "human" || k == "calendar" {
+		return "reply"
+	}
+	return k
 }
 
 func checkExpect(exp map[string]string, m *Message, r Result) []string {
@@ -154,9 +180,7 @@ func checkExpect(exp map[string]string, m *Message, r Result) []string {
 			}
 			want = NormalizeAddress(want)
 		case "orig":
-			if r.Bounce != nil {
-				got = r.Bounce.OriginalMessageID
-			}
+			got = gotOf(r).origID
 		case "return":
 			if r.AutoReply != nil && !r.AutoReply.ReturnDate.IsZero() {
 				got = r.AutoReply.ReturnDate.Format("2006-01-02")
@@ -177,6 +201,10 @@ func checkExpect(exp map[string]string, m *Message, r Result) []string {
 					got = want
 				}
 			}
+		case "failed":
+			// every failed (or complaining) recipient, in any order
+			got = strings.Join(gotOf(r).failed, ",")
+			want = strings.Join(splitList(want), ",")
 		case "from":
 			if len(m.From) > 0 {
 				got = m.From[0].Addr

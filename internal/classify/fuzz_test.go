@@ -66,6 +66,7 @@ func FuzzClassify(f *testing.F) {
 		}
 		_ = CandidateIDs(m)
 		_ = NormalizeSubject(m.Subject)
+		_, _ = Prefilter(&m.Header)
 	})
 }
 

@@ -39,7 +39,12 @@ var optOutPhrases = []phrase{
 	p(`\b(?:remove|take) (?:me|my (?:e-?mail|address|name)) (?:from|off) (?:your|this|the) (?:list|mailing list|database|records|contacts)\b`, true),
 	p(`\bnot (?:to )?contact me (?:again|anymore|any more|further)\b`, false),
 	p(`\b(?:this is|that's|reporting (?:this|you) as|marked (?:this|you) as|report (?:this|you) as) spam\b`, false),
-	p(`^\W*(?:please\W+)?(?:stop|remove|unsubscribe)\W*(?:please|thanks|thank you)?\W*$`, false),
+	// a sentence that is only "Stop", "Please stop", "Remove me, thanks"
+	// ("Not interested. Please stop.")
+	p(`(?:^\W*(?:please\W+)?(?:stop|remove|remove me|unsubscribe|unsubscribe me)(?:\W+(?:it|now|this|already))?\W*(?:please|thanks|thank you)?\W*$)`, false),
+	p(`\b(?:don't|do not|dont|never|please don't|please do not) (?:e-?mail|email|contact|write|message|spam) (?:me )?again\b`, false),
+	p(`\blose my (?:e-?mail|email|address|contact details|details)\b|\bcease and desist\b`, false),
+	p(`\b(?:didn't|did not|wouldn't|would not) (?:contact|e-?mail|email|write to|message) me (?:again|anymore|any more|further)\b`, false),
 	// German
 	p(`\b(?:entfernen|löschen|streichen|nehmen) sie (?:mich|meine (?:e-?mail-?adresse|adresse|daten|kontaktdaten))\b`, false),
 	p(`\b(?:aus|von) (?:ihrem|ihrer|dem|der|eurem|deinem|diesem|ihren) (?:verteiler|e-?mail-?verteiler|mailingliste|mailverteiler|kontaktliste|liste|newsletter)\b`, false),
@@ -49,6 +54,8 @@ var optOutPhrases = []phrase{
 	p(`\bnicht mehr (?:kontaktieren|anschreiben|schreiben|mailen|kontaktiert|angeschrieben)\b`, false),
 	p(`\bkeine (?:e-?mails|mails|nachrichten|werbung|kontaktaufnahme) mehr\b`, false),
 	p(`\bkeine weiteren (?:e-?mails|mails|nachrichten|kontakte|anfragen|zuschriften|kontaktaufnahmen)\b`, false),
+	p(`\b(?:schreib|schreiben sie|schreibt|mail|mailen sie|schick|schicken sie|sende|senden sie) mir (?:bitte )?(?:nicht|nie|keine (?:e-?mails|mails|nachrichten)) mehr\b`, false),
+	p(`\bmir (?:bitte )?(?:nicht|nie) mehr (?:zu )?(?:schreiben|mailen|schicken)\b`, false),
 	// French
 	p(`\bdésinscri(?:re|vez|ption|s)\b|\bdesinscri(?:re|vez|ption)\b`, false),
 	p(`\bdésabonn(?:er|ez|ement)\b|\bdesabonn(?:er|ez)\b`, false),
@@ -57,6 +64,7 @@ var optOutPhrases = []phrase{
 	p(`\bne (?:me )?(?:contactez|écrivez|envoyez|sollicitez|relancez) plus\b`, false),
 	p(`\bne m'(?:écrivez|envoyez) plus\b`, false),
 	p(`\bne plus (?:me )?(?:contacter|écrire|envoyer|recevoir|solliciter|relancer)\b`, false),
+	p(`\bne (?:souhaite|veux|désire) (?:plus|pas) (?:recevoir|être (?:contacté|sollicité|relancé))`, false),
 	p(`\b(?:cessez|arrêtez|arretez) de (?:me )?(?:contacter|m'écrire|m'envoyer|écrire|solliciter|relancer)\b`, false),
 	// Spanish
 	p(`\b(?:darme|dame|denme|deme|darse|darnos) de baja\b`, false),
@@ -75,6 +83,18 @@ var optOutPhrases = []phrase{
 	p(`\bniet meer (?:mailen|contacteren|benaderen|e-?mailen|te mailen|te contacteren|te benaderen)\b`, false),
 	p(`\bstop met (?:mailen|e-?mailen|contacteren|benaderen)\b`, false),
 	p(`\bmail (?:mij|me) niet meer\b`, false),
+	// Portuguese
+	p(`\bnão (?:me )?(?:envie[ms]?|mande[ms]?|escreva[ms]?|contacte[ms]?|contate[ms]?|procure[ms]?) mais\b`, false),
+	p(`\bnão (?:quero|desejo) (?:mais )?(?:receber|ser contactad[oa]|ser contatad[oa])\b`, false),
+	p(`\b(?:remova-me|me remova|removam-me|retire-me|me retire|tire-me|me tire) d[ao]s?\b|\bremover (?:o )?meu (?:e-?mail|endereço|contato|contacto)\b`, false),
+	p(`\bdescadastr(?:ar|e|em|o)\b|\bcancelar (?:a )?(?:minha )?inscrição\b`, false),
+	p(`\b(?:pare|parem|deixe|deixem) de (?:me )?(?:enviar|mandar|escrever|contactar|contatar)\b`, false),
+	// Italian
+	p(`\bnon (?:mi )?(?:scriva|scrivete|scrivermi|contatti|contattate|contattarmi|mandi|mandate|inviate|invii) più`, false),
+	p(`\b(?:rimuovetemi|rimuovermi|rimuovi(?:mi)?|cancellatemi|cancellami|toglietemi|toglimi) (?:da|dalla|dalle|dai|dal)\b`, false),
+	p(`\b(?:disiscriv\w*|annulla(?:re)? (?:l'|la )?iscrizione)\b`, false),
+	p(`\bnon (?:voglio|desidero) (?:più )?(?:ricevere|essere contattat[oa])\b`, false),
+	p(`\b(?:smetti|smettete|smetta) di (?:scrivermi|contattarmi|mandarmi|inviarmi)\b`, false),
 }
 
 // negBeforeRe: negations that flip a guarded opt-out phrase, looked for in
@@ -97,17 +117,30 @@ var declinePhrases = []phrase{
 	p(`\brespectfully decline\b|\bi'll pass\b|\bpass on this\b`, false),
 	p(`\bnot (?:taking|accepting|doing) (?:on )?(?:any |new |more )?(?:informational|coffee|new|these|such|meetings|calls|requests|interviews)`, false),
 	p(`\bnot (?:a good fit|the right time)\b`, false),
+	p(`\bnot (?:a|the) (?:good|great|convenient) time\b|\bbad time\b`, false),
+	p(`\b(?:not able to|unable to|can't|cannot|can not) take on (?:any )?(?:more|new|additional|further|extra|these|such)\b`, false),
+	p(`\b(?:my )?(?:schedule|calendar|plate) is (?:\w+ )?(?:too |very |really |completely |totally )?(?:full|packed)\b`, false),
+	p(`\bnot available for (?:this|these|that|such|an? (?:call|chat|meeting|conversation|informational))\b`, false),
+	p(`\bno longer (?:work|am|with|at|employed|part of)\b`, false),
+	p(`\b(?:don't|do not|no longer|never) (?:do|take|accept|agree to) (?:informational|coffee|career|networking|these|such|cold)\b`, false),
+	p(`\b(?:have to|need to|going to have to|must|'ll have to|will have to) say no\b`, false),
+	p(`(?:^\W*(?:thanks|thank you|thx|sorry),?\s+but\s+no(?:pe)?(?:,?\s+(?:thanks|thank you|sorry))?\W*$)`, false),
+	p(`\bnot (?:really |quite )?the (?:right|best|ideal|most useful) person\b`, false),
 	// German
 	p(`\bkein(?:e)? (?:interesse|zeit)\b`, false),
 	p(`\bnicht interessiert\b`, false),
-	p(`\bmuss (?:ich )?(?:ihnen |dir )?(?:leider )?absagen\b`, false),
+	p(`\bmuss (?:ich )?(?:ihnen |dir |euch )?(?:leider )?(?:absagen|ablehnen|passen)\b`, false),
+	p(`\b(?:lehne|sage) (?:ich )?(?:leider |dankend )?ab\b`, false),
 	p(`\bkann (?:ihnen|dir|euch) (?:leider )?nicht (?:helfen|weiterhelfen)\b`, false),
 	p(`\bnein,? danke\b`, false),
+	p(`\b(?:bin|wäre) (?:ich )?(?:leider )?nicht (?:der|die) richtige\b`, false),
 	// French
 	p(`\bpas (?:intéressée?|interessée?|intéressé\(e\))`, false),
 	p(`\bje n'ai pas (?:le |de )?temps\b|\bpas le temps\b`, false),
-	p(`\bje (?:dois|vais) (?:malheureusement )?décliner\b`, false),
+	p(`\bje (?:dois|vais|préfère|prefere|me vois obligée? de) (?:malheureusement |plutôt )?décliner\b`, false),
 	p(`\bje ne (?:pourrai|peux) pas (?:vous aider|donner suite)\b`, false),
+	p(`\b(?:je ne suis|ne suis|je ne serai) pas disponible pour\b`, false),
+	p(`\bje ne suis pas (?:la bonne|le bon) (?:personne|interlocut\w+)`, false),
 	p(`\bnon,? merci\b`, false),
 	// Spanish
 	p(`\bno (?:me )?interesa\b`, false),
@@ -116,12 +149,48 @@ var declinePhrases = []phrase{
 	p(`\bno (?:puedo|podré|podre) ayudar(?:te|le|les)?\b`, false),
 	p(`\bno,? gracias\b`, false),
 	p(`\bdebo declinar\b`, false),
+	p(`\bno dispongo de (?:tiempo|disponibilidad)\b`, false),
+	p(`\bno (?:voy a poder|podré|podre) (?:ayudar\w*|participar|atender\w*|reunirme)\b`, false),
+	p(`\bno soy la persona (?:indicada|adecuada|correcta)\b`, false),
 	// Dutch
 	p(`\bgeen interesse\b|\bniet geïnteresseerd\b|\bniet geinteresseerd\b`, false),
 	p(`\bgeen tijd\b`, false),
 	p(`\bnee,? (?:bedankt|dank je|dank u)\b`, false),
 	p(`\bkan (?:je|u) (?:helaas )?niet helpen\b`, false),
+	p(`\bniet de (?:juiste|geschikte) persoon\b`, false),
+	p(`\bmoet (?:ik )?(?:je|u|jullie) (?:helaas )?teleurstellen\b|\bmoet (?:ik )?(?:helaas )?(?:bedanken|nee zeggen|afzeggen)\b`, false),
+	// Portuguese
+	p(`\bnão (?:vou |vou conseguir |conseguirei |poderei )?(?:poder |posso |consigo )?ajudar\b`, false),
+	p(`\bnão tenho (?:tempo|interesse|disponibilidade)\b`, false),
+	p(`\bnão (?:estou|tenho) interess\w*\b|\bsem interesse\b`, false),
+	p(`\bnão,? obrigad[oa]\b`, false),
+	p(`\bnão sou a pessoa (?:certa|indicada)\b`, false),
+	p(`\b(?:vou ter que|tenho que|preciso|vou precisar) (?:recusar|declinar|dizer não)`, false),
+	// Italian
+	p(`\bnon ho (?:tempo\b|modo\b|la possibilità)`, false),
+	p(`\bnon (?:posso|potrò|potro|riesco a|sono in grado di) (?:aiutar\w*|esserti d'aiuto|esserle d'aiuto)\b`, false),
+	p(`\bnon (?:sono|siamo) interessat[oaie]\b|\bnon mi interessa\b`, false),
+	p(`\bno,? grazie\b`, false),
+	p(`\bdevo (?:declinare|rinunciare)\b`, false),
+	p(`\bnon sono la persona giusta\b`, false),
+	p(`\bdevo (?:dire di no|dirti di no|dirle di no)\b`, false),
 }
+
+// declineNoDayPhrases refuse only in a sentence that names no day or
+// time: "that won't be possible" declines, "Tuesday won't be possible"
+// declines a slot.
+var declineNoDayPhrases = []phrase{
+	p(`\b(?:that|this|it) (?:won't|will not|isn't going to) (?:be possible|work (?:for me|out))\b|\bnot possible for me\b`, false),
+	p(`\b(?:ce|cela|ça) ne (?:sera|va) pas (?:être )?possible\b|\bpas possible pour moi\b`, false),
+	p(`\bno (?:me )?(?:es|será|sera|va a ser) posible\b|\bno (?:va a|podrá) (?:poder )?ser\b`, false),
+	p(`\b(?:leider )?nicht möglich\b|\bwird (?:das )?(?:bei mir )?(?:leider )?nichts\b`, false),
+	p(`\b(?:helaas )?niet mogelijk\b|\bgaat (?:me |mij |ons )?(?:helaas )?niet lukken\b`, false),
+	p(`\bnão (?:será|vai ser|é) possível|\bnão vai dar\b`, false),
+	p(`\bnon (?:sarà|sara|mi è|mi e|mi sarà) possibile\b`, false),
+}
+
+// dayWordRe: a day, a date or a time in a sentence.
+var dayWordRe = mustFast(`\d|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\b|\b(?:today|tomorrow|tonight|this week|next week|morning|afternoon|evening|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|heute|morgen|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|lunes|martes|jueves|viernes|domingo|hoy|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|vandaag|segunda|quarta|quinta|sexta|hoje|sabato|domenica|domani|oggi)\b|miércoles|sábado|aujourd'hui|mañana|terça|amanhã|lunedì|martedì|mercoledì|giovedì|venerdì`)
 
 // A "but" that offers something turns a decline into a conditional yes
 // ("not able to help with jobs, but happy to chat").
@@ -139,13 +208,19 @@ type Referral struct {
 }
 
 var (
-	referralCueRe     = mustFast(`\b(?:talk (?:to|with)|speak (?:to|with)|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding|forwarding (?:this|your (?:e-?mail|message|note|request))? ?to|forwarded (?:this|it|your (?:e-?mail|message|note))? ?to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|try|ask|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|better placed|better suited|point of contact|recommend|suggest|kollege|kollegin|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|in kopie|in cc|leite .{0,30}weiter an|weitergeleitet an|collègue|adressez-vous à|contactez|écrivez à|je transfère|transféré à|en copie|colega|compañer[oa]|habla con|hable con|contacta a|contacte a|escribe a|escríbele a|pregunta a|reenviado a|reenvío|en copia|collega|neem contact op met|vraag het aan|doorgestuurd naar|in de cc|fale com|entre em contato com|procure|encaminhei|em cópia)\b`)
-	nameWord          = `\p{Lu}[\p{L}'’-]+`
+	referralCueRe = mustFast(`\b(?:talk (?:to|with)|speak (?:to|with)|talking (?:to|with)|speaking (?:to|with)|chatting with|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding|forwarding (?:this|your (?:e-?mail|message|note|request))? ?to|forwarded (?:this|it|your (?:e-?mail|message|note))? ?to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|try|ask|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|better placed|better suited|point of contact|recommend|suggest|kollege|kollegin|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|in kopie|in cc|leite .{0,30}weiter an|weitergeleitet an|collègue|contactez|je transfère|en copie|colega|compañer[oa]|habla con|hable con|contacta a|contacte a|escribe a|escríbele a|pregunta a|reenviado a|reenvío|en copia|collega|neem contact op met|vraag het aan|doorgestuurd naar|in de cc|fale com|entre em contato com|procure|encaminhei|em cópia|pessoa certa|pessoa indicada|ansprechpartner(?:in)?|schreiben sie (?:doch|bitte|gerne|einfach) |hablar con|recomiendo|te sugiero|le sugiero|persona (?:indicada|adecuada)|ti consiglio|le consiglio|consiglio di|scrivi a|scrivere a|contatta|contattare|parla con|parlare con|rivolgiti a|si rivolga a|persona giusta|in copia|pass(?:ing|ed)? (?:this|it|you|your (?:note|e-?mail|message|request))(?: on| along)? to|not (?:really )?my (?:area|field|expertise)|outside (?:of )?my (?:area|field|expertise)|(?:the|your) (?:person|one) you (?:want|need)|your best bet|who you should (?:talk|speak) to|look (?:him|her|them) up|contacter|prendre contact avec|vous rapprocher de|la bonne personne|le bon interlocuteur|de juiste persoon|nicht (?:der|die) richtige|kennt sich|weet er (?:alles|veel|meer) van|kan je (?:verder|beter) helpen|kan u (?:verder|beter) helpen|(?:ihnen|dir) (?:sicher |bestimmt )?(?:besser |weiter)helfen|pourra (?:mieux )?vous aider|te puede ayudar|podrá ayudarte|pode te ajudar|potrà aiutarti)\b|\badressez-vous à|écrivez à|\btransféré à`)
+	nameWord      = `\p{Lu}[\p{L}'’-]+`
+	// nameMore: the next word of a name, after particles ("Bram de Wit",
+	// "Maria de la Cruz", "Ludwig van der Berg")
+	nameMore          = `\s+(?:(?:de|van|von|der|den|da|di|del|della|dos|das|du|le|la|ten|ter|zu|y)\s+){0,2}` + nameWord
 	titleWord         = `(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Dhr|Mevr|Sig|Sig\.ra)\.?\s+)?`
-	referralNameRe    = regexp.MustCompile(`(?:(?i:talk (?:to|with)|speak (?:to|with)|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc’ing|cc'd|cc’d|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this )?to|forwarded (?:this|it|your (?:e-?mail|message|note)) to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|ask|try|recommend(?:ing)?|suggest(?:ing)?|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|contactez|adressez-vous à|écrivez à|habla con|hable con|contacta a|contacte a|escribe a|pregunta a|neem contact op met|vraag het aan|fale com|entre em contato com|procure)\s+(?i:(?:my|our|his|her|their|mon|ma|mein|meine|meinen|meinem|unsere[nm]?|mi|mijn|onze|minha|meu)\s+(?:former\s+|new\s+)?(?i:colleague|coworker|co-worker|friend|teammate|manager|boss|team lead|lead|director|head of \w+|kollegen|kollegin|kollege|collègue|colega|compañer[oa]|collega|chef|cheffe)\s*,?\s+)?` + titleWord + `|(?i:colleague|coworker|co-worker|friend|teammate|kollege|kollegin|collègue|colega|compañer[oa]|collega)[,]?\s+` + titleWord + `)(` + nameWord + `(?:\s+` + nameWord + `){0,2})`)
-	nameBeforeEmailRe = regexp.MustCompile(`(` + nameWord + `(?:\s+` + nameWord + `)?)\s*(?:\(|<|\[|at|:|-|–|,)?\s*$`)
-	nameWouldBeRe     = regexp.MustCompile(`(` + nameWord + `(?:\s+` + nameWord + `)?)\s+(?:\([^)]{0,60}\)\s+)?(?i:would be (?:a |the )?(?:much |far |way )?(?:better|great|good|right|best|perfect|ideal)|is (?:the|a|much|far) (?:better|right|best|ideal|perfect|more relevant) (?:person|contact|fit|match)|is (?:better|best) placed|knows (?:a lot|much|far) more|might be able to help|could help you|can help you|leads our|runs our|heads our|is our (?:expert|go-to))`)
+	referralNameRe    = regexp.MustCompile(`(?:(?i:talk (?:to|with)|speak (?:to|with)|talking (?:to|with)|speaking (?:to|with)|chatting with|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc’ing|cc'd|cc’d|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this )?to|forwarded (?:this|it|your (?:e-?mail|message|note)) to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|ask|try|recommend(?:ing)?|suggest(?:ing)?|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|contactez|adressez-vous à|écrivez à|habla con|hable con|contacta a|contacte a|escribe a|pregunta a|neem contact op met|vraag het aan|fale com|entre em contato com|procure|schreiben sie (?:doch |bitte |gerne |einfach )?|hablar con|parlare con|parla con|scrivere a|scrivi a|contatta(?:re)?|pass(?:ing|ed)? (?:this|it|you|your (?:note|e-?mail|message|request))(?: on| along)? to|contacter|prendre contact avec|vous rapprocher de)\s+(?i:(?:my|our|his|her|their|mon|ma|mein|meine|meinen|meinem|unsere[nm]?|mi|mijn|onze|minha|meu)\s+(?:former\s+|new\s+)?(?i:colleague|coworker|co-worker|friend|teammate|manager|boss|team lead|lead|director|head of \w+|kollegen|kollegin|kollege|collègue|colega|compañer[oa]|collega|chef|cheffe)\s*,?\s+)?` + titleWord + `|(?i:colleague|coworker|co-worker|friend|teammate|kollege|kollegin|collègue|colega|compañer[oa]|collega)[,]?\s+` + titleWord + `)(` + nameWord + `(?:` + nameMore + `){0,2})`)
+	nameBeforeEmailRe = regexp.MustCompile(`(` + nameWord + `(?:` + nameMore + `)?)\s*(?:\(|<|\[|at|:|-|–|,)?\s*(?:mailto:)?$`)
+	nameWouldBeRe     = regexp.MustCompile(`(` + nameWord + `(?:` + nameMore + `)?)\s+(?:\([^)]{0,60}\)\s+)?(?i:is (?:the|your) (?:person|guy|one|woman|man|expert) (?:you want|you need|to (?:talk|speak) to|to ask)|is (?:your|the) (?:best )?(?:bet|go-to)|is who you (?:want|need|should (?:talk|speak) to)|kennt sich (?:damit |da )?(?:viel |deutlich |sehr )?(?:besser |gut )aus|weiß (?:da |darüber )?(?:viel )?mehr|weet er (?:alles|veel|meer) van|en sait (?:beaucoup )?plus|sabe (?:mucho )?más|sabe (?:muito )?mais|ne sa (?:molto )?di più|kan (?:je|u) (?:verder|beter) helpen|kann (?:ihnen|dir) (?:sicher |bestimmt )?(?:besser |weiter)helfen|pourra (?:mieux )?vous aider|te puede ayudar|podrá ayudarte|pode te ajudar|potrà aiutarti|would be (?:a |the )?(?:much |far |way )?(?:better|great|good|right|best|perfect|ideal)|is (?:the|a|much|far) (?:better|right|best|ideal|perfect|more relevant) (?:person|contact|fit|match)|is (?:better|best) placed|knows (?:a lot|much|far) more|might be able to help|could help you|can help you|leads our|runs our|heads our|is our (?:expert|go-to))`)
 )
+
+// orgBeforeRe: a capitalised word after these is a place or a company.
+var orgBeforeRe = regexp.MustCompile(`(?i)\b(?:at|from|of|in|with|for|bei|von|chez|en|di|da|bij|em|do|na)\s+$`)
 
 var nameStop = map[string]bool{
 	"i": true, "we": true, "you": true, "he": true, "she": true, "they": true, "the": true, "a": true, "an": true, "my": true, "our": true, "hi": true,
@@ -256,6 +331,9 @@ func findReferrals(text string, cc []Address, exclude map[string]bool) []Referra
 	}
 	for _, re := range []*regexp.Regexp{referralNameRe, nameWouldBeRe} {
 		for _, ix := range re.FindAllStringSubmatchIndex(text, 10) {
+			if re == nameWouldBeRe && orgBeforeRe.MatchString(text[max(0, ix[2]-12):ix[2]]) {
+				continue // "my friend Sofia at Acme would be perfect": Acme is no one
+			}
 			if !negatedReferral(text, spans, ix[2], ix[3]) {
 				add(text[ix[2]:ix[3]], "")
 			}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -104,10 +105,26 @@ type Message struct {
 	Disposition string
 	HTMLText    string // the HTML part rendered as text, when there was one besides text/plain
 
+	// Attachments are the parts that are files rather than the message
+	// text (at most maxAttachments are recorded).
+	Attachments []Attachment
+	// HiddenText: the HTML sets text in a tiny font in (nearly) white,
+	// the way bulk mail hides filler text and preheaders.
+	HiddenText bool
+
 	Parts     int      // MIME parts visited
 	Truncated bool     // a limit cut the parse short (see Notes)
 	Notes     []string // what was odd or cut; never fatal
 }
+
+// Attachment is a part the sender attached or embedded: a file, an image.
+type Attachment struct {
+	Name      string // file name (Content-Disposition filename, else Content-Type name), as given
+	MediaType string // lower-case
+	Inline    bool   // embedded in the text (Content-Disposition: inline or a Content-ID)
+}
+
+const maxAttachments = 50
 
 func (m *Message) note(format string, args ...any) {
 	if len(m.Notes) < 50 {
@@ -411,9 +428,11 @@ func (w *walker) entity(h textproto.Header, body []byte, depth int, parent strin
 	}
 
 	attachment := false
-	if disp, _, err := mh.ContentDisposition(); err == nil && strings.EqualFold(disp, "attachment") {
+	disp, dparams, derr := mh.ContentDisposition()
+	if derr == nil && strings.EqualFold(disp, "attachment") {
 		attachment = true
 	}
+	w.attachment(h, mt, params, disp, dparams, attachment)
 	switch {
 	case mt == "message/delivery-status" || mt == "message/global-delivery-status":
 		d, err := ParseDSN(w.decode(h, body, false))
@@ -451,10 +470,44 @@ func (w *walker) entity(h textproto.Header, body []byte, depth int, parent strin
 		w.plain.Write(t)
 	case mt == "text/html" && !attachment:
 		if w.html.Len() == 0 {
-			w.html.Write(w.decode(h, body, true))
+			raw := w.decode(h, body, true)
+			w.html.Write(raw)
+			if hiddenTextRe.Match(raw[:min(len(raw), 256<<10)]) {
+				w.m.HiddenText = true
+			}
 		}
 	}
 }
+
+// attachment records a part that is a file: one marked attachment, one
+// with a file name, or a non-text leaf that is not a report part.
+func (w *walker) attachment(h textproto.Header, mt string, params map[string]string, disp string, dparams map[string]string, marked bool) {
+	if len(w.m.Attachments) >= maxAttachments {
+		return
+	}
+	name := dparams["filename"]
+	if name == "" {
+		name = params["name"]
+	}
+	switch {
+	case strings.HasPrefix(mt, "message/") || mt == "text/rfc822-headers" || mt == "text/calendar":
+		return // reports, returned messages and invitations are read elsewhere
+	case !marked && name == "" && (mt == "text/plain" || mt == "text/html"):
+		return // the message text
+	}
+	inline := strings.EqualFold(disp, "inline") || (disp == "" && h.Has("Content-Id"))
+	name = strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' ' // a name is shown in reasons: no control characters
+		}
+		return r
+	}, strings.ToValidUTF8(name, "\uFFFD"))
+	w.m.Attachments = append(w.m.Attachments, Attachment{Name: clip(name, 200), MediaType: mt, Inline: inline})
+}
+
+// hiddenTextRe: a style that sets a tiny font and a (nearly) white colour
+// in one declaration, in either order.
+var hiddenTextRe = regexp.MustCompile(`(?i)font-size\s*:\s*(?:xx-small|x-small|[0-2](?:\.\d+)?px|0?\.[0-6]\d*em|[0-3]pt|[1-5]%)[^{}<>"]{0,120}?[^-]color\s*:\s*(?:#f[ef]f[ef]f[ef]\b|#fff\b|#f[ef]{5}\b|white\b)|[^-]color\s*:\s*(?:#f[ef]f[ef]f[ef]\b|#fff\b|#f[ef]{5}\b|white\b)[^{}<>"]{0,120}?font-size\s*:\s*(?:xx-small|x-small|[0-2](?:\.\d+)?px|0?\.[0-6]\d*em|[0-3]pt|[1-5]%)`)
 
 // original records the header of a returned or attached message: the
 // first one with a Message-ID wins.

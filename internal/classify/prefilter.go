@@ -1,8 +1,15 @@
 package classify
 
 import (
+	"mime"
 	"strings"
+
+	"github.com/emersion/go-message/charset"
 )
+
+// subjectDecoder decodes RFC 2047 encoded words in any charset go-message
+// knows (ISO-2022-JP, KOI8-R, GB2312…).
+var subjectDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
 
 // HeaderGetter is what Prefilter reads: a header's first value by name.
 // *mailbox.Header and *textproto.Header both have it.
@@ -77,6 +84,11 @@ func Prefilter(h HeaderGetter) (bool, string) {
 		return true, "Amazon SES notification sender"
 	}
 	s := get("Subject")
+	if strings.Contains(s, "=?") {
+		if d, err := subjectDecoder.DecodeHeader(s); err == nil {
+			s = d
+		}
+	}
 	if s == "" {
 		return false, "no report sign in the header"
 	}

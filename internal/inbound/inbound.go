@@ -359,7 +359,11 @@ func (h *Handler) prepare(ctx context.Context, b *batch, m mailbox.Header) (*pro
 		h.log().Warn("skipping a message that cannot be parsed", "mailbox", b.mb, "uid", m.UID, "err", err)
 		return nil, nil
 	}
-	p.result = classify.Classify(msg, h.classifyContext(ctx, b, c))
+	cc := h.classifyContext(ctx, b, c)
+	// A contact's own address: a spam filter's verdict alone does not make
+	// their message junk (rapport reads the Junk folder too).
+	cc.KnownSender = c != nil && addressIn(c.Email, m.From)
+	p.result = classify.Classify(msg, cc)
 	if rep := reportOf(p.result); rep != nil {
 		if c == nil || !strings.EqualFold(c.Email, from) {
 			bc, bcThread, err := h.reportContact(ctx, b, rep)

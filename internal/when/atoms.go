@@ -141,7 +141,7 @@ func (p *scanner) meridiemAt(i int) (string, int) {
 var bareHourIntro = map[string]bool{
 	"at": true, "around": true, "about": true, "after": true, "before": true, "until": true, "till": true, "til": true, "by": true, "from": true,
 	"um": true, "gegen": true, "ab": true, "bis": true, "à": true, "vers": true, "las": true, "la": true, "alle": true, "verso": true,
-	"om": true, "rond": true, "às": true, "as": true, "ca": true, "circa": true,
+	"om": true, "rond": true, "às": true, "as": true, "ca": true, "circa": true, "ore": true,
 }
 
 // clockAt reads one time of day at token i.
@@ -175,13 +175,18 @@ func (p *scanner) clockAt(i int, allowBare bool) (clock, int) {
 				}
 			}
 			if dot {
-				// 15.30 is a time only with a unit: 15.30 Uhr, 2.30pm, 14.30h
+				// 15.30 is a time only with a unit (15.30 Uhr, 10.00 uur,
+				// 2.30pm, 14.30h) or after a word that introduces a time
+				// ("om 10.00", "alle 15.30", "at 10.30"), not an amount
+				// ("at 3.50 euros")
 				if mer, k := p.meridiemAt(i + n); k > 0 {
 					c.mer = mer
 					n += k
-				} else if p.is(i+n, "uhr", "h") {
+				} else if p.is(i+n, "uhr", "h", "uur", "u", "ore", "hrs", "hr") {
 					c.explicit = true
 					n++
+				} else if dotTimeIntro[p.word(i-1)] && !p.notClockAfter(i+n) {
+					c.explicit = true
 				} else {
 					return clock{}, 0
 				}
@@ -216,6 +221,15 @@ func (p *scanner) clockAt(i int, allowBare bool) (clock, int) {
 		return p.clockEnd(c, n+1)
 	}
 	if c.explicit {
+		if !p.o.Strict && (n == 3 || n == 5) && len(p.ts[i].s) == 1 && h >= 1 && h <= 6 {
+			// "Tuesday at 2:30": a one-digit hour without am/pm is in
+			// working hours, as a bare "at 2" is ("02:30" stays night)
+			if pod, k := p.partOfDayAfter(i + n); k > 0 {
+				c.mer = pod
+				return p.clockEnd(c, n+k)
+			}
+			c.guess = true
+		}
 		return p.clockEnd(c, n)
 	}
 	// a bare hour: "at 3", "3ish", "3 in the afternoon"
@@ -384,12 +398,31 @@ func joinRange(a, b clock) (clock, clock, bool) {
 	}
 	if b.guess && !a.guess {
 		b.guess = false
-		if a.minutes() >= 12*60 && b.h < 12 {
-			b.h += 12
+		if b.h < 12 && (a.minutes() >= 12*60 || b.h*60+b.m <= a.minutes()) {
+			b.h += 12 // "from 11 to 2:30", "9:30-1:30"
 		}
 	}
 	if b.minutes() <= a.minutes() {
 		return a, b, false
 	}
 	return a, b, true
+}
+
+// dotTimeIntro are words after which "10.30" is a time of day: "om 10.00",
+// "um 10.30", "alle 15.30", "à 9.30", "at 10.30", "van 9.00 tot 10.00".
+var dotTimeIntro = map[string]bool{
+	"at": true, "around": true, "from": true, "until": true, "till": true, "um": true, "gegen": true, "ab": true, "bis": true,
+	"om": true, "rond": true, "van": true, "tot": true, "vanaf": true, "alle": true, "ore": true, "dalle": true, "verso": true,
+	"à": true, "vers": true, "las": true, "às": true,
+}
+
+// notClockAfter: what follows a number that makes it an amount or a
+// measure, not a time ("3.50 euros", "2.30 %", "1.50 per hour").
+func (p *scanner) notClockAfter(i int) bool {
+	t := p.tok(i)
+	if t.kind == tNum || (p.glued(i) && (t.s == "." || t.s == "," || t.s == "%" || t.s == "/")) {
+		return true
+	}
+	return unitWords[t.s] != 0 || p.is(i, "%", "percent", "euro", "euros", "eur", "€", "$", "usd", "dollar", "dollars", "pounds", "gbp", "chf",
+		"per", "km", "kg", "mb", "gb", "x", "times", "hours", "minutes", "mins", "min", "people", "procent", "prozent", "pour")
 }

@@ -25,7 +25,8 @@ func (p *scanner) dayNum(i int) (d, n int, ord bool) {
 	if w := p.word(i + 1); w != "" && p.glued(i+1) && ordSuffix[w] {
 		return v, 2, true
 	}
-	if p.is(i+1, "º", "ª") {
+	if p.is(i+1, "º", "ª") || (p.is(i+1, "°") && p.glued(i+1)) {
+		// 1º, 1ª; the degree sign is how many keyboards write the Italian 1°
 		return v, 2, true
 	}
 	if p.is(i+1, ".") && p.glued(i+1) {
@@ -109,7 +110,8 @@ func (p *scanner) absDateAt(i int) (day, int) {
 			return day{}, 0
 		}
 		y, n := 0, 3
-		if p.is(i+3, sep) && p.glued(i+3) && p.glued(i+4) {
+		// d.m.y; "30.11.," and "30.11.?" are d.m. and a punctuation mark
+		if p.is(i+3, sep) && p.glued(i+3) && p.glued(i+4) && p.tok(i+4).kind != tPunct {
 			if yy, ok := p.num(i + 4); ok && (len(p.ts[i+4].s) == 4 || len(p.ts[i+4].s) == 2) {
 				y, n = yy, 5
 				if y < 100 {
@@ -244,7 +246,21 @@ func (p *scanner) absDateAt(i int) (day, int) {
 func (p *scanner) weekdayAt(i int) (day, int) {
 	j := i
 	next, this := false, false
-	if nextWords[p.word(j)] {
+	// "next week Tuesday", "volgende week dinsdag", "nächste Woche Dienstag"
+	nextWeekFirst := false
+	if nextWords[p.word(j)] && unitWords[p.word(j+1)] == 'w' {
+		k := j + 2
+		if p.is(k, ",", "on", "am", "op", "el", "le", "il") {
+			k++
+		}
+		if _, ok := weekdays[p.word(k)]; ok {
+			nextWeekFirst = true
+			j = k
+		}
+	}
+	if nextWeekFirst {
+		// the weekday follows
+	} else if nextWords[p.word(j)] {
 		next = true
 		j++
 	} else if thisWords[p.word(j)] {
@@ -267,10 +283,16 @@ func (p *scanner) weekdayAt(i int) (day, int) {
 	if p.is(j, ".") && p.glued(j) && ww.abbr {
 		j++
 	}
-	d := day{kind: dWeekday, wd: ww.wd, hasWD: true}
+	d := day{kind: dWeekday, wd: ww.wd, hasWD: true, nextWeek: nextWeekFirst}
 	english := p.word(j-1) != "" && isEnglishWeekday(p.word(j-1))
 	if next {
 		d.nextWeek = english && p.word(i) == "next"
+	}
+	if k := p.nextWeekAfter(j); k > 0 {
+		// "Dienstag nächste Woche", "mardi de la semaine prochaine",
+		// "martes de la semana que viene", "dinsdag volgende week"
+		d.nextWeek = true
+		return d, j + k - i
 	}
 	_ = this
 	// trailing modifiers
@@ -302,6 +324,26 @@ func (p *scanner) weekdayAt(i int) (day, int) {
 		}
 	}
 	return d, j - i
+}
+
+// nextWeekAfter reads "next week" after a weekday in the languages that
+// write it there (English "Tuesday next week" is read by weekdayAt), with
+// the small words between ("de la", "der", "della", "da"); it returns the
+// tokens read, 0 if none.
+func (p *scanner) nextWeekAfter(j int) int {
+	k := j
+	for n := 0; n < 2 && p.is(k, "de", "la", "der", "van", "da", "della", "do", "na", "in", "of"); n++ {
+		k++
+	}
+	switch {
+	case nextWords[p.word(k)] && p.word(k) != "next" && unitWords[p.word(k+1)] == 'w':
+		return k + 2 - j
+	case unitWords[p.word(k)] == 'w' && p.is(k+1, "prochaine", "próxima", "proxima", "prossima", "volgende"):
+		return k + 2 - j
+	case unitWords[p.word(k)] == 'w' && p.is(k+1, "que") && p.is(k+2, "viene", "vem"):
+		return k + 3 - j
+	}
+	return 0
 }
 
 func isEnglishWeekday(w string) bool {
@@ -586,8 +628,13 @@ var monthIntro = map[string]bool{
 	"en": true, "dès": true, "des": true, "depuis": true, "après": true, "avant": true, "jusqu'en": true, "début": true, "fin": true, "mi": true,
 	"hasta": true, "desde": true, "después": true, "antes": true, "de": true,
 	"tot": true, "na": true, "vanaf": true, "voor": true, "eind": true, "begin": true,
-	"em": true, "até": true, "após": true, "entro": true, "dopo": true, "a": true, "à": true, "partir": true,
+	"em": true, "até": true, "após": true, "entro": true, "dopo": true, "a": true, "à": true, "partir": true, "di": true, "da": true, "fino": true,
 }
+
+// weakMonthIntro are short words of many uses ("de", "a", "di", "da"):
+// after them a month counts only when its name means nothing else ("non
+// prima di gennaio", but not the "mai" of "da mai").
+var weakMonthIntro = map[string]bool{"de": true, "a": true, "di": true, "da": true}
 
 // monthAloneAt reads a month as a period: "March", "in March 2027",
 // "early March", "mid-March", "end of March", "the spring".
@@ -596,7 +643,7 @@ func (p *scanner) monthAloneAt(i int) (day, int) {
 	part, k := p.partWordAt(j)
 	j += k
 	if mw, n := p.monthAt(j); n > 0 {
-		ok := p.whole || k > 0 || mw.alone && monthIntro[p.word(i-1)] || monthIntro[p.word(i-1)] && p.word(i-1) != "de" && p.word(i-1) != "a"
+		ok := p.whole || k > 0 || mw.alone && monthIntro[p.word(i-1)] || monthIntro[p.word(i-1)] && !weakMonthIntro[p.word(i-1)]
 		y, yn := p.yearAt(j + n)
 		if yn > 0 {
 			ok = true

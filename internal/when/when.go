@@ -216,7 +216,7 @@ var connectors = map[string]bool{
 	"la": true, "las": true, "around": true, "about": true, "from": true, "by": true, "-": true, "(": true, ")": true, "[": true, "]": true,
 	"or": true, "and": true, "oder": true, "und": true, "ou": true, "et": true, "o": true, "y": true, "of": true, "either": true, "maybe": true,
 	"perhaps": true, "vielleicht": true, "peut-être": true, "quizás": true, "ab": true, "gegen": true, "vers": true, "om": true, "op": true,
-	"às": true, "às.": true, "alle": true, "en": true, "of_": true, "starting": true, "say": true, "any": true, "time": true, "anytime": true,
+	"às": true, "às.": true, "alle": true, "ore": true, "en": true, "of_": true, "starting": true, "say": true, "any": true, "time": true, "anytime": true,
 	"den": true, "dem": true, "le_": true, "this": false, "ca": true, "circa": true, "approx": true, "approximately": true, "sometime": true,
 	"between": true, "zwischen": true, "entre": true, "tussen": true, "ideally": true, "preferably": true, "also": true, "too": true, "works": false,
 	"'s": true, "s": true, "beginning": true, "dès": true, "vanaf": true, "vom": true, "von": true, "du": true, "del": true, "van": true,
@@ -483,6 +483,17 @@ func (p *scanner) resolvePeriod(a *atom, c *clock, today civil) (period, bool) {
 	}
 	if len(a.days) == 1 {
 		return first, true
+	}
+	if d0 := a.days[0]; d0.kind == dAbs && d0.y == 0 && p.o.Prefer == Future && today.before(first.from) {
+		// "from 18 to 30 November" written on the 19th: a range under
+		// way this year, not next year's
+		if d0.y = first.from.y - 1; validDate(d0.y, d0.m, d0.d) {
+			if alt, ok := p.resolveDay(d0, c, today, nil); ok && alt.from.before(today) {
+				if end, ok := p.resolveDay(a.days[1], nil, today, &alt.from); ok && !end.from.before(today) && daysBetween(alt.from, end.from) < 183 {
+					first = alt
+				}
+			}
+		}
 	}
 	second, ok := p.resolveDay(a.days[1], nil, today, &first.from)
 	if !ok {

@@ -128,6 +128,8 @@ func TestFind(t *testing.T) {
 		{"I'm on the 4th floor", ""},
 		{"24/7 support", ""},
 		{"version 1.2.3", ""},
+		{"at 3.50 euros", ""},
+		{"costs 2.30 per hour", ""},
 		{"2.5 hours", ""},
 		{"at 3 people", ""},
 		{"we are 10-15 people", ""},
@@ -147,7 +149,25 @@ func TestFind(t *testing.T) {
 		{"el jueves 3 de diciembre a las 15:00", "2026-12-03T15:00:00-05:00"},
 		{"mañana a las 10", "2026-11-24T10:00:00-05:00"},
 		{"del 3 al 14 de diciembre", "2026-12-03/2026-12-14"},
-		{"donderdag om 14.00 uur", "2026-11-26"}, // 14.00 without "uhr"/"h": not read as a time
+		{"donderdag om 14.00 uur", "2026-11-26T14:00:00-05:00"}, // the Dutch way to write 14:00
+		{"dinsdag 1 december om 10.00 uur", "2026-12-01T10:00:00-05:00"},
+		{"giovedì alle ore 15.30", "2026-11-26T15:30:00-05:00"},
+		{"Montag, 30.11., um 17:30 Uhr", "2026-11-30T17:30:00-05:00"}, // d.m. then a comma
+		{"Dienstag, 1.12.?", "2026-12-01"},
+		{"at 10.30 tomorrow", "2026-11-24T10:30:00-05:00"},
+		{"Tuesday at 2:30", "2026-11-24T14:30:00-05:00"}, // a one-digit hour: working hours
+		{"Tuesday at 02:30", "2026-11-24T02:30:00-05:00"},
+		{"Tuesday at 7:30", "2026-11-24T07:30:00-05:00"},
+		{"Friday between 9:30 and 2:30", "2026-11-27T09:30:00-05:00/14:30"},
+		{"martedì 1° dicembre alle 14", "2026-12-01T14:00:00-05:00"},
+		// a weekday of next week, however it is written
+		{"next week Tuesday at 11", "2026-12-01T11:00:00-05:00"},
+		{"volgende week dinsdag om 11 uur", "2026-12-01T11:00:00-05:00"},
+		{"Dienstag nächste Woche um 15 Uhr", "2026-12-01T15:00:00-05:00"},
+		{"mardi de la semaine prochaine à 11h", "2026-12-01T11:00:00-05:00"},
+		{"el martes de la semana que viene a las 11", "2026-12-01T11:00:00-05:00"},
+		{"martedì della prossima settimana alle 11", "2026-12-01T11:00:00-05:00"},
+		{"non prima di gennaio", "2027-01-01/2027-01-31"},
 		{"dinsdag 1 december om 15:00", "2026-12-01T15:00:00-05:00"},
 		{"quinta-feira às 15h", "2026-11-26T15:00:00-05:00"},
 		{"giovedì 3 dicembre alle 15:00", "2026-12-03T15:00:00-05:00"},

@@ -142,7 +142,7 @@ var partOfDay = map[string]string{
 
 // nextWords mark "the one after this" before a weekday or a unit.
 var nextWords = map[string]bool{
-	"next": true, "nächsten": true, "nächste": true, "nächster": true, "nächstes": true, "naechsten": true, "kommenden": true, "kommende": true,
+	"next": true, "nächsten": true, "nächste": true, "nächster": true, "nächstes": true, "nächstem": true, "naechsten": true, "naechste": true, "kommenden": true, "kommende": true,
 	"prochain": true, "prochaine": true, "próximo": true, "próxima": true, "proximo": true, "proxima": true,
 	"volgende": true, "volgend": true, "komende": true, "prossimo": true, "prossima": true,
 }
