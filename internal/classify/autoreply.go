@@ -24,9 +24,28 @@ var outOfOfficeSubjectRe = mustFast(`(?i)\bis (?:currently )?out of (?:the )?off
 
 // oofBodyRe: out-of-office wording, only used together with a weak header
 // signal because humans write "I was out of the office last week" too.
-var oofBodyRe = mustFast(`\b(?:i am|i'm|i will be|i'll be|currently)\s+(?:currently\s+)?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|away|travell?ing)\b|limited access to (?:my )?e-?mail|\bbin (?:derzeit |aktuell |bis )?(?:nicht im büro|abwesend|außer haus|im urlaub)|je suis (?:actuellement )?(?:absente?|en congés?)|estoy (?:fuera de la oficina|de vacaciones|ausente)|ben (?:momenteel |tot )?(?:afwezig|niet op kantoor|met vakantie)|this is an automat|automatic(?:ally)? (?:generated|reply|response)|do not reply to this`)
+var oofBodyRe = mustFast(`\b(?:i am|i'm|i will be|i'll be|currently)\s+(?:currently\s+)?(?:out of (?:the )?office|on (?:annual |parental |maternity |paternity |sick )?leave|on vacation|on holiday|away|travell?ing)\b|limited access to (?:my )?e-?mail|\bbin (?:derzeit |aktuell |bis )?(?:nicht im büro|abwesend|außer haus|im urlaub)|je suis (?:actuellement )?(?:absente?|en congés?)|estoy (?:fuera de la oficina|de vacaciones|ausente)|ben (?:momenteel |tot )?(?:afwezig|niet op kantoor|met vakantie)|\bjeg er (?:på ferie|på kursus|fraværende|ikke på kontoret)|\bjag är (?:på semester|ledig|tjänstledig|inte på kontoret|borta)|\bjestem (?:na urlopie|poza biurem|nieobecn[ya])|this is an automat|automatic(?:ally)? (?:generated|reply|response)|do not reply to this`)
 
-var noreplyRe = regexp.MustCompile(`^(?:no-?reply|do-?not-?reply|donotreply|no_reply|noreply|notifications?|notify|alerts?|mailer|auto-?confirm|automated|auto-?reply|autoresponder|newsletters?|marketing|digest)[@+.\-_]`)
+var noreplyRe = regexp.MustCompile(`^[^@]*[.\-_+](?:no-?reply|do-?not-?reply|donotreply|no_reply)@|^(?:no-?reply|do-?not-?reply|donotreply|no_reply|noreply|notifications?|notify|alerts?|mailer|auto-?confirm|automated|auto-?reply|autoresponder|newsletters?|marketing|digest)[@+.\-_]`)
+
+// selfDeclaredAutoRe: the text says of itself that no person wrote or will
+// read it ("This is an automated message", "This mailbox is no longer
+// monitored", "a ticket has been created"). A person does not write that
+// about their own answer, so it counts even in rapport's thread. Read in
+// the new text only (a quoted notice says nothing about this message).
+var selfDeclaredAutoRe = mustFast(`(?i)\bthis (?:e-?mail |mail )?(?:mailbox|inbox|address|e-?mail address|account) is (?:no longer|not) (?:being )?(?:monitored|checked|read|in use|active|attended)\b|` +
+	`\bthis is an? (?:automated|automatic|automatically generated|auto-?generated|computer-generated) (?:message|response|reply|e-?mail|notification|notice|acknowledge?ment)\b|` +
+	`\bthis (?:message|response|reply|e-?mail|notification) (?:is|was|has been) (?:automatically generated|generated automatically|sent automatically|automated)\b|` +
+	`\b(?:a|your) (?:new |support )?(?:ticket|case)(?: number| no\.?| id)?(?: \(?#?\s*\d+\)?)? (?:has been|was|is) (?:created|opened|logged|raised)\b|` +
+	`\byour (?:request|ticket|case|enquiry|inquiry)(?: number| no\.?| id)? \(?#?\s*\d+\)? has been (?:received|created|opened)\b|` +
+	`\bdies ist eine automatisch(?:e|) (?:generierte )?(?:antwort|nachricht|e-mail)\b|\b(?:dieses postfach|diese (?:e-mail-)?adresse) wird nicht mehr (?:genutzt|gelesen|überwacht|abgerufen)\b|` +
+	`\bceci est (?:un message|une réponse) (?:généré(?:e)? )?automatique\b|\bcette (?:adresse|boîte) n'est plus (?:consultée|utilisée|active)(?:[^\p{L}]|$)|` +
+	`\b(?:este es un mensaje|esta es una respuesta) (?:generad[oa] )?automátic[oa]\b|\besta (?:dirección|cuenta|casilla) ya no (?:está|se) (?:activa|monitorea|revisa|utiliza)\b`)
+
+// ticketSubjectRe: the subject of a help desk's acknowledgement of a new
+// request ("Ticket Received - …", "[Request received] …", "Case #123
+// opened").
+var ticketSubjectRe = mustFast(`(?i)^\s*(?:\[[^\]]{0,40}\]\s*)?(?:(?:support |new )?(?:ticket|request|case|enquiry|inquiry)\s*(?:#\s*\d+\s*)?(?:received|created|opened|logged|acknowledge?d|acknowledge?ment)\b|we(?:'ve| have) received your (?:request|message|e-?mail|enquiry|inquiry)\b)|\[(?:request|ticket|case) (?:received|created|opened)\]`)
 
 // isAutomatedSender: a no-reply or system sender address.
 func isAutomatedSender(m *Message) bool {
@@ -75,11 +94,14 @@ func detectAutoReply(m *Message, inThread bool) (sig string, strong bool) {
 			return "Delivered-To: Autoresponder", true
 		}
 	}
-	if autoSubjectRe.MatchString(m.Subject) || outOfOfficeSubjectRe.MatchString(m.Subject) {
+	if autoSubjectRe.MatchString(m.Subject) || outOfOfficeSubjectRe.MatchString(m.Subject) || ticketSubjectRe.MatchString(m.Subject) {
 		return "subject: " + clip(m.Subject, 60), true
 	}
 	if strings.Contains(strings.ToLower(h.Get("X-Mailer")), "autorespond") || strings.Contains(strings.ToLower(h.Get("X-Mailer")), "vacation") {
 		return "X-Mailer: " + clip(h.Get("X-Mailer"), 40), true
+	}
+	if loc := selfDeclaredAutoRe.FindStringIndex(newTextOf(m, 3000)); loc != nil {
+		return "the text says it is automatic (" + clip(newTextOf(m, 3000)[loc[0]:loc[1]], 60) + ")", true
 	}
 	// Weak signals count in pairs, or with out-of-office wording.
 	// Precedence on list mail says how the list distributes, not that
@@ -134,8 +156,45 @@ func detectBulk(m *Message) string {
 		return "bulk sender headers (List-Unsubscribe and a mailing service's marks)"
 	case prec == "junk":
 		return "Precedence: junk"
+	case prec == "bulk" && listUnsub && !postable(h) && !answersSomething(m):
+		// A discussion list says where to post (List-Post); bulk mail
+		// with an unsubscribe link, nowhere to post and nothing it
+		// answers is a mailing.
+		return "Precedence: bulk and List-Unsubscribe without List-Post, answering nothing"
 	case isAutomatedSender(m) && m.NullReturnPath:
 		return "no-reply sender and Return-Path: <>"
 	}
 	return ""
+}
+
+// newTextOf is the head of the message's own text (the HTML's when there
+// is no plain text), without quoted mail.
+func newTextOf(m *Message, n int) string {
+	t := m.Text
+	if strings.TrimSpace(t) == "" {
+		t = m.HTMLText
+	}
+	return StripQuoted(headOf(t, n))
+}
+
+// answersSomething: the message cites another (In-Reply-To, References) or
+// its subject says it is a reply or a forward.
+func answersSomething(m *Message) bool {
+	h := &m.Header
+	if strings.TrimSpace(h.Get("In-Reply-To")) != "" || strings.TrimSpace(h.Get("References")) != "" {
+		return true
+	}
+	return replyPrefixRe.MatchString(m.Subject)
+}
+
+// postable: a mailing list people post to (RFC 2369 List-Post other than
+// "NO"; Mailing-List as ezmlm and Google Groups write it).
+func postable(h interface {
+	Get(string) string
+	Has(string) bool
+}) bool {
+	if v := strings.TrimSpace(h.Get("List-Post")); v != "" && !strings.EqualFold(v, "no") {
+		return true
+	}
+	return h.Has("Mailing-List")
 }
