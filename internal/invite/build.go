@@ -94,7 +94,8 @@ const maxText = 4000
 // attendees, for the organiser's calendar). Lines end in CRLF and are
 // folded at 75 octets (RFC 5545 §3.1).
 //
-// Errors name what is wrong: an empty UID or one with a line break, a
+// Errors name what is wrong: an empty UID or one with a line break or
+// bytes that are not UTF-8 (a calendar would read another UID back), a
 // missing or bad address, a zero Start or an End not after it, a negative
 // Sequence, a zero Stamp.
 func Build(method Method, ev Event) ([]byte, error) {
@@ -219,7 +220,8 @@ func checkUID(uid string) error {
 	if strings.TrimSpace(uid) == "" {
 		return fmt.Errorf("invitation: no UID")
 	}
-	if len(uid) > 255 || strings.ContainsFunc(uid, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
+	if len(uid) > 255 || !utf8.ValidString(uid) ||
+		strings.ContainsFunc(uid, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) {
 		return fmt.Errorf("invitation: invalid UID %q", uid)
 	}
 	return nil
