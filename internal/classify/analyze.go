@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"rapport/internal/when"
 )
@@ -32,7 +34,7 @@ type analysis struct {
 
 var (
 	// acceptRe: agreeing to talk.
-	acceptRe    = mustFast(`\b(?:happy to|glad to|would love to|i'd love to|love to|i'd be (?:happy|glad|delighted)|i would be (?:happy|glad|delighted)|delighted to|sure(?:\s*thing)?\b|of course|absolutely|definitely|count me in|sounds good|sounds great|that works|works for me|works great|let's do it|let's find|let's set|let's schedule|let's chat|let's talk|let's grab|let's connect|let's meet|i can do|i'm free|i am free|i'm available|i am available|yes[,!. ]|yes$|ok[,!. ]|okay|no problem|my pleasure|with pleasure|i'm in|keen to|pleased to|more than happy|always happy|always glad|gladly|gerne|gern\b|sehr gerne|klar\b|natürlich|kein problem|passt mir|bin dabei|volontiers|avec plaisir|bien sûr|bien sur|ce serait un plaisir|je serais ravie?|pas de souci|pas de problème|d'accord|con gusto|claro|por supuesto|encantad[oa]|será un placer|sera un placer|sin problema|de acuerdo|graag|prima\b|geen probleem|leuk om|met plezier|com prazer|claro que sim|será um prazer|sem problema|certo\b|volentieri|certamente|(?:monday|tuesday|wednesday|thursday|friday|tomorrow|either|both|either one|any of those|that time|that day|the \d+(?:st|nd|rd|th)?) works\b|(?:monday|tuesday|wednesday|thursday|friday|tomorrow) (?:is|would be) (?:fine|good|great|better|perfect|ok|okay)\b|(?:maandag|dinsdag|woensdag|donderdag|vrijdag|morgen) (?:kan |is )?(?:wel|prima|goed)\b|(?:montag|dienstag|mittwoch|donnerstag|freitag|morgen) (?:geht|passt)\b|works (?:fine|well|perfectly)|passt (?:gut|prima|perfekt)|(?:me va|me viene) bien|ça me va|me convient|past (?:mij |me )?(?:prima|goed)|va bene|fica bom)`)
+	acceptRe    = mustFast(`\b(?:happy to|glad to|would love to|i'd love to|love to|i'd be (?:happy|glad|delighted)|i would be (?:happy|glad|delighted)|delighted to|sure(?:\s*thing)?\b|of course|absolutely|definitely|count me in|sounds good|sounds great|that works|works for me|works great|let's do it|let's find|let's set|let's schedule|let's chat|let's talk|let's grab|let's connect|let's meet|i can do|i'm free|i am free|i'm available|i am available|yes[,!. ]|yes$|ok[,!. ]|okay|no problem|my pleasure|with pleasure|i'm in|keen to|pleased to|more than happy|always happy|always glad|gladly|gerne|gern\b|sehr gerne|klar\b|natürlich|kein problem|passt mir|bin dabei|volontiers|avec plaisir|bien sûr|bien sur|ce serait un plaisir|je serais ravie?|pas de souci|pas de problème|d'accord|con gusto|claro|por supuesto|encantad[oa]|será un placer|sera un placer|sin problema|de acuerdo|graag|prima\b|geen probleem|leuk om|met plezier|com prazer|claro que sim|será um prazer|sem problema|certo\b|volentieri|certamente|(?:monday|tuesday|wednesday|thursday|friday|tomorrow|either|both|either one|any of those|that time|that day|the \d+(?:st|nd|rd|th)?) works\b|(?:monday|tuesday|wednesday|thursday|friday|tomorrow)(?: is|'s| would be) (?:fine|good|great|better|perfect|ok|okay)\b|(?:maandag|dinsdag|woensdag|donderdag|vrijdag|morgen) (?:kan |is )?(?:wel|prima|goed)\b|(?:montag|dienstag|mittwoch|donnerstag|freitag|morgen) (?:geht|passt)\b|works (?:fine|well|perfectly)|passt (?:gut|prima|perfekt)|(?:me va|me viene) bien|me convient|past (?:mij |me )?(?:prima|goed)|va bene|fica bom|(?:could|might|should|would) (?:also )?work(?: for me| for us| fine| well)?\b|sounds (?:fine|ok|okay|lovely|perfect|reasonable|like a plan)|let me know what (?:works|suits|time works|day works)|(?:^\W*(?:totally|for sure|yep|yup|yeah)(?:[,!.]|$))|go for it|(?:pick|grab|book|choose|snag) (?:a |any |some )?(?:time|slot|spot)s?\b|con mucho gusto|(?:i'd|i would|i'm|i am) (?:be )?(?:up|game|down) for (?:it|that|this|a chat|a call)|(?:send|give|suggest|propose|let me know|share) (?:me )?(?:a few|some|a couple of|a couple|your|two or three|2-3) (?:times|slots|options|dates|days)|gärna|fungerar (?:bra )?för mig|passar (?:mig |bra)|chętnie|jasne\b|oczywiście|z przyjemnością|pasuje mi)|\Bça me va\b`)
 	notBeforeRe = regexp.MustCompile(`(?:\bnot|n't|\bno|\bnever|\bnicht|\bpas|\bnunca)\s+(?:\w+\s+)?$`)
 	// conditionalBeforeRe: the agreement is hypothetical ("normally I'd
 	// be happy to", "otherwise I would love to").
@@ -46,10 +48,10 @@ var (
 	falseFriendAfterRe  = regexp.MustCompile(`^\s*(?:di|d'|che|del|della|dello|dei|degli|delle|volta|o poi|possibile)\b`)
 	falseFriendBeforeRe = regexp.MustCompile(`\b(?:la|una|per la|alla|della|sulla)\s+$`)
 	// deferRe: "not now".
-	deferRe = mustFast(`\b(?:busy|swamped|slammed|hectic|crazy|packed|buried|underwater|not now|not right now|at the moment|right now|currently|bad time|not a good time|postpone|later|travel\w*|away|out of (?:the )?office|on leave|parental leave|maternity|paternity|sabbatical|reach (?:back )?out|try (?:me|again|back)|ping me|get back to me|check back|circle back|follow up|touch base|get in touch|come back to me|contact me|write (?:to )?me|e-?mail me|drop me|revisit|after (?:the|my)|derzeit|momentan|zurzeit|gerade|später|melden sie sich|melde dich|nochmal|noch einmal|wieder|plus tard|en ce moment|actuellement|débord|recontact\w*|revenez|relancez|reprenez|más adelante|mas adelante|ahora mismo|en este momento|ocupad[oa]|vuelve a|escríbeme|escribeme|contáctame|nu niet|druk|later|neem (?:dan )?contact|mail me|benader me|neste momento|agora não|mais tarde|ocupad[oa]|in questo momento|più avanti|contact op|nog eens|nogmaals|opnieuw|encore une fois|de nouveau|otra vez|de nuevo|novamente|not until|not before|nicht vor|erst (?:ab|im|nach|in|wieder)|pas avant|no antes de|niet voor|pas (?:na|vanaf|in)|não antes de|só (?:em|a partir|depois|no)|non prima di|solo (?:a partire|dopo|da)|stuur (?:me|mij)|nog een (?:berichtje|mailtje|bericht|mail)|lukt (?:het )?(?:\w+ )?(?:\w+ )?niet|laat (?:me |maar |dan )*(?:weer |nog )?(?:iets )?(?:van je |van u )?horen|me escreva|me mande|fale comigo|riscrivimi|riscrivetemi|riscrivermi|ricontattami|ricontattatemi|ricontattarmi|scrivimi|mi riscriva|mi ricontatti|sentiamoci|risentiamoci|al momento|in questo periodo|per ora|adesso no|me escribes|me escribe|escríbame|escribame|me contactas|me contacta|contácteme|contacteme|me llamas|no tengo hueco|sin hueco|(?:ask|try|ping|e-?mail|write|contact|message|nudge|remind) (?:me )?again|revenez vers moi|reviens vers moi|recontacte-moi|relance-moi|écris-moi|écrivez-moi|viel los|viel zu tun)\b`)
+	deferRe = mustFast(`\b(?:busy|swamped|slammed|hectic|crazy|packed|buried|underwater|not now|not right now|at the moment|right now|currently|bad time|not a good time|postpone|later|travel\w*|away|out of (?:the )?office|on leave|parental leave|maternity|paternity|sabbatical|reach (?:back )?out|try (?:me|again|back)|ping me|get back to me|check back|circle back|follow up|touch base|get in touch|come back to me|contact me|write (?:to )?me|e-?mail me|drop me|revisit|after (?:the|my)|derzeit|momentan|zurzeit|gerade|später|melden sie sich|melde dich|nochmal|noch einmal|wieder|plus tard|en ce moment|actuellement|débord|recontact\w*|revenez|relancez|reprenez|más adelante|mas adelante|ahora mismo|en este momento|ocupad[oa]|vuelve a|escríbeme|escribeme|contáctame|nu niet|druk|later|neem (?:dan )?contact|mail me|benader me|neste momento|agora não|mais tarde|ocupad[oa]|in questo momento|più avanti|contact op|nog eens|nogmaals|opnieuw|encore une fois|de nouveau|otra vez|de nuevo|novamente|not until|not before|nicht vor|erst (?:ab|im|nach|in|wieder)|pas avant|no antes de|niet voor|pas (?:na|vanaf|in)|não antes de|só (?:em|a partir|depois|no)|non prima di|solo (?:a partire|dopo|da)|stuur (?:me|mij)|nog een (?:berichtje|mailtje|bericht|mail)|lukt (?:het )?(?:\w+ )?(?:\w+ )?niet|laat (?:me |maar |dan )*(?:weer |nog )?(?:iets )?(?:van je |van u )?horen|me escreva|me mande|fale comigo|riscrivimi|riscrivetemi|riscrivermi|ricontattami|ricontattatemi|ricontattarmi|scrivimi|mi riscriva|mi ricontatti|sentiamoci|risentiamoci|al momento|in questo periodo|per ora|adesso no|me escribes|me escribe|escríbame|escribame|me contactas|me contacta|contácteme|contacteme|me llamas|no tengo hueco|sin hueco|(?:ask|try|ping|e-?mail|write|contact|message|nudge|remind) (?:me )?again|revenez vers moi|reviens vers moi|recontacte-moi|relance-moi|viel los|viel zu tun|not this (?:year|month|week|quarter|side of \w+)|heads[- ]down|flat out|snowed under|tied up|up to my (?:eyes|ears|neck)|noch mal|schreib(?:e|t)? mir|me procure|de novo)\b|\B(?:écris-moi|écrivez-moi)\b`)
 	// askLaterRe: asking to be written to again later (a snooze), as
 	// opposed to saying they will answer when back (an out-of-office).
-	askLaterRe = mustFast(`\b(?:try (?:me|again|back)|reach (?:back )?out (?:again|then|after|in|later)|reach out to me|ping me|get back to me|check back|circle back|follow up (?:in|after|then|later)|touch base|get in touch|contact me|come back to me|write (?:to )?me|e-?mail me|drop me|send me|revisit|melden sie sich|melde dich|schreiben sie mir|kontaktieren sie mich|recontact\w*|revenez|relancez|reprenez|escríbeme|escribeme|contáctame|contactame|vuelve a|neem (?:dan )?contact|contact op|mail me|benader me|me procure|me escreva|me mande|fale comigo|stuur (?:me|mij)|laat (?:me |maar |dan )*(?:weer |nog )?(?:iets )?(?:van je |van u )?horen|riscrivimi|riscrivetemi|riscrivermi|ricontattami|ricontattatemi|ricontattarmi|scrivimi|mi riscriva|mi ricontatti|sentiamoci|risentiamoci|me escribes|me escribe|escríbame|escribame|me contactas|me contacta|contácteme|contacteme|(?:ask|try|ping|e-?mail|write|contact|message|nudge|remind) (?:me )?again|revenez vers moi|reviens vers moi|recontacte-moi|relance-moi|écris-moi|écrivez-moi)\b`)
+	askLaterRe = mustFast(`\b(?:try (?:me|again|back)|reach (?:back )?out (?:again|then|after|in|later)|reach out to me|ping me|get back to me|check back|circle back|follow up (?:in|after|then|later)|touch base|get in touch|contact me|come back to me|write (?:to )?me|e-?mail me|drop me|send me|revisit|melden sie sich|melde dich|schreiben sie mir|kontaktieren sie mich|recontact\w*|revenez|relancez|reprenez|escríbeme|escribeme|contáctame|contactame|vuelve a|neem (?:dan )?contact|contact op|mail me|benader me|me procure|me escreva|me mande|fale comigo|stuur (?:me|mij)|laat (?:me |maar |dan )*(?:weer |nog )?(?:iets )?(?:van je |van u )?horen|riscrivimi|riscrivetemi|riscrivermi|ricontattami|ricontattatemi|ricontattarmi|scrivimi|mi riscriva|mi ricontatti|sentiamoci|risentiamoci|me escribes|me escribe|escríbame|escribame|me contactas|me contacta|contácteme|contacteme|(?:ask|try|ping|e-?mail|write|contact|message|nudge|remind) (?:me )?again|revenez vers moi|reviens vers moi|recontacte-moi|relance-moi|noch mal|schreib(?:e|t)? mir)\b|\B(?:écris-moi|écrivez-moi)\b`)
 	// questionCueRe: a question that must be answered before agreeing.
 	// preAgreeQRe: what someone asks before they will agree, even after
 	// a polite "happy to".
@@ -76,6 +78,9 @@ func acceptNotMeant(s string, i, j int) bool {
 	a, _ := sentenceOf(s, i, j)
 	if conditionalBeforeRe.MatchString(s[a:i]) || withdrawnAfterRe.MatchString(s[j:]) {
 		return true
+	}
+	if noneBeforeRe.MatchString(s[a:i]) {
+		return true // "neither of those would work", "nothing could work"
 	}
 	if strings.TrimSpace(s[i:j]) == "prima" && (falseFriendAfterRe.MatchString(s[j:]) || falseFriendBeforeRe.MatchString(s[max(0, i-12):i])) {
 		return true
@@ -120,12 +125,15 @@ func declineNoDay(s string) string {
 	return ""
 }
 
+// noneBeforeRe: a quantifier that empties what follows.
+var noneBeforeRe = regexp.MustCompile(`\b(?:nothing|neither|none|no (?:day|time|slot|date)s?)\b`)
+
 var contrastRe = regexp.MustCompile(`\b(?:but|however|unfortunately|sadly|aber|leider|mais|malheureusement|pero|lamentablemente|maar|helaas|mas|infelizmente|ma|purtroppo)\b`)
 
 // analyze reads the new text of a person's message (and its subject).
 func analyze(text, subject string, o when.Options, cc []Address, exclude map[string]bool) analysis {
 	var a analysis
-	raw := headOf(text, maxIntentText)
+	raw := unwrapLines(headOf(text, maxIntentText))
 	s := lowerText(raw)
 	a.optOut = matchOptOut(s)
 	if a.optOut == "" {
@@ -140,7 +148,7 @@ func analyze(text, subject string, o when.Options, cc []Address, exclude map[str
 	}
 	for _, m := range acceptRe.findInSpans(s, sentenceSpans(s), 10) {
 		// "I'm not sure", "not happy to", "wouldn't love to"
-		if notBeforeRe.MatchString(s[max(0, m[0]-12):m[0]]) {
+		if notBeforeRe.MatchString(s[max(0, m[0]-16):m[0]]) {
 			continue
 		}
 		if acceptNotMeant(s, m[0], m[1]) {
@@ -170,7 +178,85 @@ func analyze(text, subject string, o when.Options, cc []Address, exclude map[str
 		a.returnDate = returnDate(raw, s, exprs)
 	}
 	a.referrals = findReferrals(raw, cc, exclude)
+	if d := delegateSentence(s); d != "" {
+		// an assistant copied in to find a time: a yes, and the assistant
+		// is no one to write to instead
+		if a.accept == "" && a.decline == "" && a.optOut == "" {
+			a.accept = strings.TrimSpace(d)
+		}
+		a.referrals = dropDelegates(raw, a.referrals)
+	}
 	return a
+}
+
+// delegateWhoRe, delegateWhatRe: someone added to arrange the meeting,
+// both in one sentence ("adding my EA Jen to find time", "looping in Rob
+// to coordinate a time", "my assistant will reach out to schedule").
+var (
+	delegateWhoRe  = mustFast(`\b(?:my|our) (?:ea|pa|assistant|executive assistant|scheduler|scheduling assistant|office manager|chief of staff)\b|\b(?:adding|added|copying|copied|cc'?ing|cc'd|cc-?ing|looping in|looped in|loop in|including)\b`)
+	delegateWhatRe = mustFast(`\b(?:find|schedule|coordinate|set up|book|arrange|sort out|line up|get) (?:a |some |us |the )?(?:time|times|slot|date|something|a call|a meeting|a chat|on (?:my|the) calendar)\b|\b(?:schedule|coordinate|book|arrange) (?:it|this)\b|\b(?:set|sort) (?:something|it|this) up\b|\b(?:reach out|be in touch|get in touch|send (?:you )?(?:an? )?(?:invite|invitation|few times|some times)) to (?:schedule|set|find|book)\b|\bmanages? my (?:calendar|diary|schedule)\b|\bmy (?:calendar|diary|schedule) is (?:hers|his|theirs)\b|\bwill (?:schedule|set up|book|coordinate)\b`)
+)
+
+// delegateSentence returns the first sentence of s that delegates the
+// scheduling, or "".
+func delegateSentence(s string) string {
+	for _, sp := range plainSentences(s) {
+		sent := s[sp.a:sp.b]
+		if delegateWhoRe.MatchString(sent) && delegateWhatRe.MatchString(sent) {
+			return sent
+		}
+	}
+	return ""
+}
+
+// dropDelegates removes the people named in a sentence that delegates the
+// scheduling.
+func dropDelegates(raw string, rs []Referral) []Referral {
+	var out []Referral
+	for _, r := range rs {
+		keep := true
+		for _, sp := range plainSentences(raw) {
+			sent := raw[sp.a:sp.b]
+			if delegateSentence(lowerText(sent)) == "" {
+				continue
+			}
+			if (r.Email != "" && strings.Contains(strings.ToLower(sent), r.Email)) || (r.Name != "" && strings.Contains(sent, r.Name)) {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// unwrapLines joins the lines of a paragraph wrapped by the mail client
+// ("once things calm down in\nthe new year"), so that phrases and dates
+// are read across the break: a line break becomes a space when the line
+// before is long, does not end a sentence, and the next line goes on in
+// lower case, a digit or a parenthesis. Lengths are kept.
+func unwrapLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	b := []byte(s)
+	lineStart := 0
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\n' {
+			continue
+		}
+		line := strings.TrimRight(string(b[lineStart:i]), " \t\r")
+		lineStart = i + 1
+		if len(line) < 40 || i+1 >= len(b) || strings.ContainsAny(line[len(line)-1:], ".!?:;") {
+			continue
+		}
+		r, _ := utf8.DecodeRune(b[i+1:])
+		if unicode.IsLower(r) || unicode.IsDigit(r) || r == '(' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
 }
 
 // subjectOptOut: a reply whose subject was changed to "Unsubscribe",
@@ -309,8 +395,9 @@ func snoozeDate(raw, s string, exprs []when.Expr, ref time.Time) (time.Time, str
 		t := e.At
 		if afterCueRe.MatchString(before) || e.Precision == when.Month && strings.Contains(before, "after") {
 			t = e.Until
-		} else if untilWordRe.MatchString(s[a:e.Start]) && afterThatRe.MatchString(s[e.End:min(len(s), b+100)]) {
-			// "buried until the 10th. Can we talk after that?"
+		} else if (untilWordRe.MatchString(s[a:e.Start]) || (e.Precision == when.Day && !e.Range)) && afterThatRe.MatchString(s[e.End:min(len(s), b+100)]) {
+			// "buried until the 10th. Can we talk after that?", "We ship
+			// on the 8th. Reach back out after that."
 			t = e.Until
 		}
 		t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
@@ -322,6 +409,10 @@ func snoozeDate(raw, s string, exprs []when.Expr, ref time.Time) (time.Time, str
 			continue
 		}
 		return t, strings.TrimSpace(raw[e.Start:e.End])
+	}
+	// "Q2 might work better", "after Q1", "next quarter"
+	if t, why := quarterSnooze(s, ref); !t.IsZero() {
+		return t, why
 	}
 	// "after the holidays", "in the new year", "after summer"
 	if m := snoozeHolRe.FindStringIndex(s); m != nil {
@@ -337,6 +428,63 @@ func snoozeDate(raw, s string, exprs []when.Expr, ref time.Time) (time.Time, str
 	return time.Time{}, ""
 }
 
+// quarterRe: a calendar quarter ("Q2", "Q3 2027", "the second
+// quarter", "after Q1").
+var (
+	quarterRe    = regexp.MustCompile(`\b(after (?:the )?|early |(?:in |by )?(?:the )?)?(?:q([1-4])(?:\s*'?(20\d\d|\d\d))?|(first|second|third|fourth|1st|2nd|3rd|4th|next) quarter)\b`)
+	quarterCueRe = mustFast(`\b(?:work|works|better|after|early|revisit|until|then|again|talk|chat|ping|reach|try)\b`)
+)
+
+// quarterSnooze reads a deferral to a calendar quarter: its first day
+// ("after Q1": the next quarter's), the first such day after ref.
+func quarterSnooze(s string, ref time.Time) (time.Time, string) {
+	for _, m := range quarterRe.FindAllStringSubmatchIndex(s, 5) {
+		a, b := sentenceOf(s, m[0], m[1])
+		sent := s[a:b]
+		if !deferRe.MatchString(sent) && !quarterCueRe.MatchString(sent) {
+			continue
+		}
+		q := 0
+		if m[4] >= 0 {
+			q = int(s[m[4]] - '0')
+		} else {
+			q = map[string]int{"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}[s[m[8]:m[9]]]
+		}
+		if q == 0 {
+			// "next quarter": the one after ref's
+			q = (int(ref.Month())-1)/3 + 2
+		}
+		after := m[2] >= 0 && strings.HasPrefix(s[m[2]:m[3]], "after")
+		y := ref.Year()
+		if m[6] >= 0 {
+			yy := s[m[6]:m[7]]
+			n := 0
+			for _, c := range yy {
+				n = n*10 + int(c-'0')
+			}
+			if n < 100 {
+				n += 2000
+			}
+			y = n
+		}
+		if after {
+			q++
+			if q == 5 {
+				q, y = 1, y+1
+			}
+		}
+		t := time.Date(y, time.Month(3*(q-1)+1), 1, 0, 0, 0, 0, ref.Location())
+		if m[6] < 0 && !t.After(ref) {
+			t = t.AddDate(1, 0, 0)
+		}
+		if !t.After(ref) {
+			continue
+		}
+		return t, strings.TrimSpace(s[m[0]:m[1]])
+	}
+	return time.Time{}, ""
+}
+
 var (
 	untilBeforeRe = regexp.MustCompile(`(?:\b(?:until|till|til|before|hasta|antes de|bis|vor|avant|tot|voor|fino a|fino al|prima di|antes do|antes da)|\bjusqu'(?:à|au|en)|\baté)\s+(?:\S+\s+){0,2}$`)
 	negWordRe     = mustFast(`n't\b|\b(?:no|not|nothing|never|booked|nicht|nichts|kein\w*|pas|rien|ne|nada|ningún|ninguna|geen|niet|niks|non|niente|nessun\w*|não|nenhum\w*)\b`)
@@ -345,9 +493,9 @@ var (
 )
 
 // meetWordRe: talking later ("let's talk in January") defers too.
-var meetWordRe = mustFast(`\b(?:talk|chat|meet|connect|catch up|speak|call|coffee|reconnect|sprechen|treffen|telefonieren|parler|discuter|hablar|charlar|praten|spreken|conversar)\b`)
+var meetWordRe = mustFast(`\b(?:aim for|shoot for|pencil|do (?:this|it|that)|push (?:this|it|that)|pick (?:this|it|that) up|move (?:this|it|that)|talk|chat|meet|connect|catch up|speak|call|coffee|reconnect|sprechen|treffen|telefonieren|parler|discuter|hablar|charlar|praten|spreken|conversar)\b`)
 
-var snoozeHolRe = mustFast(`\b(?:after the (?:holidays|christmas|new year|break|festive season)|after (?:christmas|new year's|new year|the new year|the holiday season)|in the new year|early next year|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|anfang nächsten jahres|après les fêtes|apres les fetes|après noël|en début d'année|después de las fiestas|después de navidad|despues de las fiestas|después de año nuevo|en el año nuevo|na de feestdagen|na de kerst|in het nieuwe jaar|depois das festas|depois do natal|no ano novo)`)
+var snoozeHolRe = mustFast(`\b(?:after the (?:holidays|christmas|new year|break|festive season|holiday break|christmas break|year-end break)|(?:after|at|from) the (?:first|start|beginning|turn) of (?:the|next) year|(?:start|beginning) of next year|after (?:christmas|new year's|new year|the new year|the holiday season)|in the new year|early next year|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|anfang nächsten jahres|après les fêtes|apres les fetes|après noël|en début d'année|después de las fiestas|después de navidad|despues de las fiestas|después de año nuevo|en el año nuevo|na de feestdagen|na de kerst|in het nieuwe jaar|depois das festas|depois do natal|no ano novo)`)
 
 // returnDate is the day an out-of-office text says its writer is back: a
 // date after "back/return/zurück/retour/regreso/terug" wins over one after

@@ -359,15 +359,10 @@ func repliesCtx() Context {
 		OurMessage: func(id string) bool { return id == "rp.20261117T191500.5f0c2a9e41d7b3c8e1a2b3c4@example.com" }}
 }
 
+// checkReplies checks every reply in dir against its label. A miss is an
+// error, unless the label's note starts with "known miss": a limitation
+// written down, logged and counted in the table.
 func checkReplies(t *testing.T, dir, name string) *tally {
-	return checkRepliesMode(t, dir, name, t.Errorf)
-}
-
-func checkRepliesLog(t *testing.T, dir, name string) *tally {
-	return checkRepliesMode(t, dir, name, t.Logf)
-}
-
-func checkRepliesMode(t *testing.T, dir, name string, report func(string, ...any)) *tally {
 	labels := readReplyLabels(t, dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
 	if len(files) != len(labels) {
@@ -442,6 +437,10 @@ func checkRepliesMode(t *testing.T, dir, name string, report func(string, ...any
 		}
 		if len(bad) > 0 {
 			tl.misses++
+			report := t.Errorf
+			if strings.HasPrefix(l.note, "known miss") {
+				report = t.Logf
+			}
 			report("%s/%s: %s\n  signals: %s", name, l.file, strings.Join(bad, "; "), strings.Join(g.reasons, " | "))
 		}
 	}
@@ -456,12 +455,12 @@ func TestReplies(t *testing.T) {
 	}
 }
 
-// TestRepliesHeldOut runs the replies written apart and never tuned on.
-// Misses are reported in the table and logged, not failed: this set
-// measures how the rules carry over to phrasing they were not built
-// from.
+// TestRepliesHeldOut runs the first set of replies written apart from
+// the rules. Each held-out set was measured before the rules were fixed
+// for it (the figures are in the project's notes); since then every file
+// must give its labelled result, so a change that breaks one fails.
 func TestRepliesHeldOut(t *testing.T) {
-	tl := checkRepliesLog(t, filepath.Join("testdata", "replies_heldout"), "held-out replies")
+	tl := checkReplies(t, filepath.Join("testdata", "replies_heldout"), "held-out replies")
 	t.Log(tl.table())
 	if testing.Verbose() {
 		fmt.Print(tl.table())

@@ -22,6 +22,7 @@ var optOutPhrases = []phrase{
 	// English
 	p(`\b(?:remove|delete|take|drop)\s+(?:me|my (?:e-?mail|email address|address|name|details|contact(?: info| details)?))\s+(?:from|off)\b`, true),
 	p(`\bremove me\b`, true),
+	p(`\bbe removed from (?:these|your|this|the|any|all)\b`, true),
 	p(`\btake me off\b`, true),
 	p(`\bunsubscribe\b`, true),
 	p(`\bopt(?:-|\s)?(?:me\s+)?out\b`, true),
@@ -45,6 +46,11 @@ var optOutPhrases = []phrase{
 	p(`\b(?:don't|do not|dont|never|please don't|please do not) (?:e-?mail|email|contact|write|message|spam) (?:me )?again\b`, false),
 	p(`\blose my (?:e-?mail|email|address|contact details|details)\b|\bcease and desist\b`, false),
 	p(`\b(?:didn't|did not|wouldn't|would not) (?:contact|e-?mail|email|write to|message) me (?:again|anymore|any more|further)\b`, false),
+	p(`\bget (?:me )?off (?:of )?(?:this|your|the) (?:list|mailing list|distribution list)\b|\bhow (?:do|can) i (?:unsubscribe|opt out|get off)\b`, false),
+	p(`\b(?:do not|don't|dont|please don't|please do not) (?:reach out|get in touch|follow up)(?: with me| to me)? (?:again|ever again)\b`, false),
+	// Swedish, Polish
+	p(`\bta bort mig\b|\bavregistrera mig\b|\bkontakta mig inte\b|\bmejla mig inte\b`, false),
+	p(`\b(?:proszę )?(?:usuń|usunąć|wypisz|wypisać) mnie\b|\bnie (?:pisz|piszcie|pisać|kontaktuj|kontaktować) (?:się )?(?:do|ze) mn(?:ie|ą)\b`, false),
 	// German
 	p(`\b(?:entfernen|löschen|streichen|nehmen) sie (?:mich|meine (?:e-?mail-?adresse|adresse|daten|kontaktdaten))\b`, false),
 	p(`\b(?:aus|von) (?:ihrem|ihrer|dem|der|eurem|deinem|diesem|ihren) (?:verteiler|e-?mail-?verteiler|mailingliste|mailverteiler|kontaktliste|liste|newsletter)\b`, false),
@@ -126,6 +132,19 @@ var declinePhrases = []phrase{
 	p(`\b(?:have to|need to|going to have to|must|'ll have to|will have to) say no\b`, false),
 	p(`(?:^\W*(?:thanks|thank you|thx|sorry),?\s+but\s+no(?:pe)?(?:,?\s+(?:thanks|thank you|sorry))?\W*$)`, false),
 	p(`\bnot (?:really |quite )?the (?:right|best|ideal|most useful) person\b`, false),
+	p(`\bnot the (?:person|one) to (?:ask|talk to|help)\b|\b(?:isn't|is not|wouldn't be|would not be|not really) (?:a )?(?:good|great|right) fit\b|\b(?:don't|do not) (?:really |usually |generally )?(?:do|take) (?:these|such|calls|meetings|informational|coffee|networking|cold)\b`, false),
+	p(`\bsit (?:this|that) (?:one )?out\b|\b(?:the )?answer (?:is|has to be|will have to be|must be) (?:a )?no\b|(?:^\W*not (?:at this (?:point|stage|time)|at the moment|right now|now|for now)\b)`, false),
+	p(`\bat (?:full )?capacity\b|\b(?:stopped|stop|quit|had to stop) (?:doing|taking) (?:these|such|informational|coffee|any)\b|(?:^\W*nope\W*(?:sorry|thanks)?\W*$)|\b(?:don't|do not) think i (?:can|could|'d be able to|would be able to) (?:help|be of (?:much |any )?help|assist)\b`, false),
+	p(`\bcount me out\b|\bno can do\b|\bhard pass\b|\bno interest\b|\b(?:i'd|i would) (?:rather|prefer) not\b`, false),
+	p(`(?:^\W*(?:i'll\s+|i will\s+|i'm going to\s+|gonna\s+)?pass(?:\s+(?:for now|this time|on it))?\W*(?:sorry|thanks|thank you)?\W*$)`, false),
+	p(`\b(?:don't think i'(?:m going to|d|ll) be|won't be|wouldn't be|not going to be|i'm not|i am not) (?:of )?(?:much|any|a lot of|great) (?:use|help)\b`, false),
+	p(`\b(?:i'm|i am) not comfortable (?:with|doing|taking) (?:this|that|these|it)\b`, false),
+	p(`\b(?:doesn't|does not|don't|do not|won't|will not) (?:allow|permit|let (?:us|me|employees|staff)) (?:this|that|these|us|me|employees|staff|it|such)\b|\bnot (?:allowed|permitted) to (?:do|take part|participate|meet|talk|speak|take)\b|\bpolicy against\b`, false),
+	// a sentence that is only "Can't." or "Sorry, I can't."
+	p(`(?:^\W*(?:sorry\W+|unfortunately\W+)?(?:i\s+)?(?:can't|cannot|can not|won't be able to|couldn't)(?:\s+(?:sorry|unfortunately))?\W*$)`, false),
+	p(`\bstretched (?:\w+ ){0,2}thin\b|\b(?:not|isn't|is not) something i (?:can |really |usually |generally )?(?:do|help with|take on|commit to|make time for)\b`, false),
+	p(`\bnot for me\b|\bbut no(?:pe)?(?:,?\s+(?:thanks|thank you|sorry))?\W*$|\bnot (?:taking on|accepting) (?:any )?(?:more|new|additional|further)\b`, false),
+	p(`\b(?:lieber nicht|liever niet|prefiero no|prefiro não|preferisco di no|preferirei di no|preferisco non|je préfère ne pas|je préfère pas)\b`, false),
 	// German
 	p(`\bkein(?:e)? (?:interesse|zeit)\b`, false),
 	p(`\bnicht interessiert\b`, false),
@@ -133,13 +152,14 @@ var declinePhrases = []phrase{
 	p(`\b(?:lehne|sage) (?:ich )?(?:leider |dankend )?ab\b`, false),
 	p(`\bkann (?:ihnen|dir|euch) (?:leider )?nicht (?:helfen|weiterhelfen)\b`, false),
 	p(`\bnein,? danke\b`, false),
+	p(`\bkeine (?:kapazität(?:en)?|kapazitäten frei|luft)\b`, false),
 	p(`\b(?:bin|wäre) (?:ich )?(?:leider )?nicht (?:der|die) richtige\b`, false),
 	// French
 	p(`\bpas (?:intéressée?|interessée?|intéressé\(e\))`, false),
 	p(`\bje n'ai pas (?:le |de )?temps\b|\bpas le temps\b`, false),
 	p(`\bje (?:dois|vais|préfère|prefere|me vois obligée? de) (?:malheureusement |plutôt )?décliner\b`, false),
-	p(`\bje ne (?:pourrai|peux) pas (?:vous aider|donner suite)\b`, false),
-	p(`\b(?:je ne suis|ne suis|je ne serai) pas disponible pour\b`, false),
+	p(`\bje ne (?:pourrai|peux) pas (?:vous aider|donner suite)\b|\b(?:ne suis|ne serai|ne sommes) pas en mesure de\b`, false),
+	p(`\b(?:je ne suis|ne suis|je ne serai) pas disponible pour\b|\b(?:je ne suis|ne suis|je ne serai) pas disponible\s*(?:[.!,]|$)`, false),
 	p(`\bje ne suis pas (?:la bonne|le bon) (?:personne|interlocut\w+)`, false),
 	p(`\bnon,? merci\b`, false),
 	// Spanish
@@ -152,9 +172,10 @@ var declinePhrases = []phrase{
 	p(`\bno dispongo de (?:tiempo|disponibilidad)\b`, false),
 	p(`\bno (?:voy a poder|podré|podre) (?:ayudar\w*|participar|atender\w*|reunirme)\b`, false),
 	p(`\bno soy la persona (?:indicada|adecuada|correcta)\b`, false),
+	p(`\bno puedo\s*(?:[.!,]|$)`, false),
 	// Dutch
 	p(`\bgeen interesse\b|\bniet geïnteresseerd\b|\bniet geinteresseerd\b`, false),
-	p(`\bgeen tijd\b`, false),
+	p(`\bgeen tijd\b|\bgeen ruimte\b|\bsla (?:ik )?(?:deze|dit|het|die) (?:\w+ )?over\b`, false),
 	p(`\bnee,? (?:bedankt|dank je|dank u)\b`, false),
 	p(`\bkan (?:je|u) (?:helaas )?niet helpen\b`, false),
 	p(`\bniet de (?:juiste|geschikte) persoon\b`, false),
@@ -165,7 +186,8 @@ var declinePhrases = []phrase{
 	p(`\bnão (?:estou|tenho) interess\w*\b|\bsem interesse\b`, false),
 	p(`\bnão,? obrigad[oa]\b`, false),
 	p(`\bnão sou a pessoa (?:certa|indicada)\b`, false),
-	p(`\b(?:vou ter que|tenho que|preciso|vou precisar) (?:recusar|declinar|dizer não)`, false),
+	p(`\bnão vou conseguir\s*(?:[.!,]|$)|\bnão (?:consigo|posso)\s*(?:[.!,]|$)`, false),
+	p(`\b(?:vou ter que|tenho que|preciso|vou precisar|vou) (?:recusar|declinar|dizer não)`, false),
 	// Italian
 	p(`\bnon ho (?:tempo\b|modo\b|la possibilità)`, false),
 	p(`\bnon (?:posso|potrò|potro|riesco a|sono in grado di) (?:aiutar\w*|esserti d'aiuto|esserle d'aiuto)\b`, false),
@@ -174,13 +196,18 @@ var declinePhrases = []phrase{
 	p(`\bdevo (?:declinare|rinunciare)\b`, false),
 	p(`\bnon sono la persona giusta\b`, false),
 	p(`\bdevo (?:dire di no|dirti di no|dirle di no)\b`, false),
+	p(`\bpurtroppo non (?:riesco|ce la faccio|posso)\b|\bnon (?:riesco|ce la faccio|posso)\s*(?:[,.!]|$)`, false),
+	// Swedish
+	p(`\btacka nej\b|\bmåste (?:tyvärr )?avböja\b|\bnej,? tack\b|\b(?:har|hinner) (?:jag )?(?:tyvärr )?inte (?:tid|möjlighet)\b|\binte intresserad\b|\btyvärr kan jag inte\b`, false),
+	// Polish
+	p(`\bmuszę (?:niestety )?odmówić|\bodmawiam\b|\bnie mam (?:czasu|możliwości)\b|\bnie,? dziękuję\b|\bnie jestem zainteresowan[ya]\b|\bniestety nie (?:mogę|dam rady)`, false),
 }
 
 // declineNoDayPhrases refuse only in a sentence that names no day or
 // time: "that won't be possible" declines, "Tuesday won't be possible"
 // declines a slot.
 var declineNoDayPhrases = []phrase{
-	p(`\b(?:that|this|it) (?:won't|will not|isn't going to) (?:be possible|work (?:for me|out))\b|\bnot possible for me\b`, false),
+	p(`\b(?:that|this|it) (?:won't|will not|isn't going to) (?:be possible|work (?:for me|out))\b|\bnot possible for me\b|(?:^\W*(?:sorry,?\s+)?(?:that's |it's )?not possible\b)`, false),
 	p(`\b(?:ce|cela|ça) ne (?:sera|va) pas (?:être )?possible\b|\bpas possible pour moi\b`, false),
 	p(`\bno (?:me )?(?:es|será|sera|va a ser) posible\b|\bno (?:va a|podrá) (?:poder )?ser\b`, false),
 	p(`\b(?:leider )?nicht möglich\b|\bwird (?:das )?(?:bei mir )?(?:leider )?nichts\b`, false),
@@ -208,13 +235,13 @@ type Referral struct {
 }
 
 var (
-	referralCueRe = mustFast(`\b(?:talk (?:to|with)|speak (?:to|with)|talking (?:to|with)|speaking (?:to|with)|chatting with|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding|forwarding (?:this|your (?:e-?mail|message|note|request))? ?to|forwarded (?:this|it|your (?:e-?mail|message|note))? ?to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|try|ask|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|better placed|better suited|point of contact|recommend|suggest|kollege|kollegin|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|in kopie|in cc|leite .{0,30}weiter an|weitergeleitet an|collègue|contactez|je transfère|en copie|colega|compañer[oa]|habla con|hable con|contacta a|contacte a|escribe a|escríbele a|pregunta a|reenviado a|reenvío|en copia|collega|neem contact op met|vraag het aan|doorgestuurd naar|in de cc|fale com|entre em contato com|procure|encaminhei|em cópia|pessoa certa|pessoa indicada|ansprechpartner(?:in)?|schreiben sie (?:doch|bitte|gerne|einfach) |hablar con|recomiendo|te sugiero|le sugiero|persona (?:indicada|adecuada)|ti consiglio|le consiglio|consiglio di|scrivi a|scrivere a|contatta|contattare|parla con|parlare con|rivolgiti a|si rivolga a|persona giusta|in copia|pass(?:ing|ed)? (?:this|it|you|your (?:note|e-?mail|message|request))(?: on| along)? to|not (?:really )?my (?:area|field|expertise)|outside (?:of )?my (?:area|field|expertise)|(?:the|your) (?:person|one) you (?:want|need)|your best bet|who you should (?:talk|speak) to|look (?:him|her|them) up|contacter|prendre contact avec|vous rapprocher de|la bonne personne|le bon interlocuteur|de juiste persoon|nicht (?:der|die) richtige|kennt sich|weet er (?:alles|veel|meer) van|kan je (?:verder|beter) helpen|kan u (?:verder|beter) helpen|(?:ihnen|dir) (?:sicher |bestimmt )?(?:besser |weiter)helfen|pourra (?:mieux )?vous aider|te puede ayudar|podrá ayudarte|pode te ajudar|potrà aiutarti)\b|\badressez-vous à|écrivez à|\btransféré à`)
+	referralCueRe = mustFast(`\b(?:talk (?:to|with)|speak (?:to|with)|talking (?:to|with)|speaking (?:to|with)|chatting with|chat (?:to|with)|forward (?:this|it|your (?:e-?mail|message|note|request)) (?:on |along )?to|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc'd|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding|forwarding (?:this|your (?:e-?mail|message|note|request))? ?to|forwarded (?:this|it|your (?:e-?mail|message|note))? ?to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|try|ask|colleague|coworker|co-worker|better person|right person|better fit|good person|best person|better placed|better suited|point of contact|recommend|suggest|kollege|kollegin|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|in kopie|in cc|leite .{0,30}weiter an|weitergeleitet an|collègue|contactez|je transfère|en copie|colega|compañer[oa]|habla con|hable con|contacta a|contacte a|escribe a|escríbele a|pregunta a|reenviado a|reenvío|en copia|collega|neem contact op met|vraag het aan|doorgestuurd naar|in de cc|fale com|entre em contato com|procure|encaminhei|em cópia|pessoa certa|pessoa indicada|ansprechpartner(?:in)?|schreiben sie (?:doch|bitte|gerne|einfach) |hablar con|recomiendo|te sugiero|le sugiero|persona (?:indicada|adecuada)|ti consiglio|le consiglio|consiglio di|scrivi a|scrivere a|contatta|contattare|parla con|parlare con|rivolgiti a|si rivolga a|persona giusta|in copia|pass(?:ing|ed)? (?:this|it|you|your (?:note|e-?mail|message|request))(?: on| along)? to|not (?:really )?my (?:area|field|expertise)|outside (?:of )?my (?:area|field|expertise)|(?:the|your) (?:person|one) you (?:want|need)|your best bet|who you should (?:talk|speak) to|look (?:him|her|them) up|look up|contacter|prendre contact avec|vous rapprocher de|la bonne personne|le bon interlocuteur|de juiste persoon|nicht (?:der|die) richtige|kennt sich|weet er (?:alles|veel|meer) van|kan je (?:verder|beter) helpen|kan u (?:verder|beter) helpen|(?:ihnen|dir) (?:sicher |bestimmt )?(?:besser |weiter)helfen|pourra (?:mieux )?vous aider|te puede ayudar|podrá ayudarte|pode te ajudar|potrà aiutarti)\b|\badressez-vous à|écrivez à|\btransféré à`)
 	nameWord      = `\p{Lu}[\p{L}'’-]+`
 	// nameMore: the next word of a name, after particles ("Bram de Wit",
 	// "Maria de la Cruz", "Ludwig van der Berg")
 	nameMore          = `\s+(?:(?:de|van|von|der|den|da|di|del|della|dos|das|du|le|la|ten|ter|zu|y)\s+){0,2}` + nameWord
 	titleWord         = `(?:(?:Mr|Mrs|Ms|Dr|Prof|Herr|Frau|Hr|Fr|M|Mme|Mlle|Sr|Sra|Dhr|Mevr|Sig|Sig\.ra)\.?\s+)?`
-	referralNameRe    = regexp.MustCompile(`(?:(?i:talk (?:to|with)|speak (?:to|with)|talking (?:to|with)|speaking (?:to|with)|chatting with|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc’ing|cc'd|cc’d|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this )?to|forwarded (?:this|it|your (?:e-?mail|message|note)) to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|ask|try|recommend(?:ing)?|suggest(?:ing)?|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|contactez|adressez-vous à|écrivez à|habla con|hable con|contacta a|contacte a|escribe a|pregunta a|neem contact op met|vraag het aan|fale com|entre em contato com|procure|schreiben sie (?:doch |bitte |gerne |einfach )?|hablar con|parlare con|parla con|scrivere a|scrivi a|contatta(?:re)?|pass(?:ing|ed)? (?:this|it|you|your (?:note|e-?mail|message|request))(?: on| along)? to|contacter|prendre contact avec|vous rapprocher de)\s+(?i:(?:my|our|his|her|their|mon|ma|mein|meine|meinen|meinem|unsere[nm]?|mi|mijn|onze|minha|meu)\s+(?:former\s+|new\s+)?(?i:colleague|coworker|co-worker|friend|teammate|manager|boss|team lead|lead|director|head of \w+|kollegen|kollegin|kollege|collègue|colega|compañer[oa]|collega|chef|cheffe)\s*,?\s+)?` + titleWord + `|(?i:colleague|coworker|co-worker|friend|teammate|kollege|kollegin|collègue|colega|compañer[oa]|collega)[,]?\s+` + titleWord + `)(` + nameWord + `(?:` + nameMore + `){0,2})`)
+	referralNameRe    = regexp.MustCompile(`(?:(?i:talk (?:to|with)|speak (?:to|with)|talking (?:to|with)|speaking (?:to|with)|chatting with|chat (?:to|with)|forward (?:this|it|your (?:e-?mail|message|note|request)) (?:on |along )?to|reach(?:ing)? out to|get in touch with|contact|connect(?:ing)? (?:you )?with|introduce you to|introducing you to|cc'?ing|cc’ing|cc'd|cc’d|cc-?ing|copying|copied|looping in|looped in|loop in|i've added|adding|i'm forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this|your (?:e-?mail|message|note|request)) to|forwarding (?:this )?to|forwarded (?:this|it|your (?:e-?mail|message|note)) to|passing (?:this|you|it) (?:on|along) to|passed (?:this|it) (?:on|along) to|ask|try|recommend(?:ing)?|suggest(?:ing)?|wenden sie sich (?:bitte )?an|wende dich an|sprechen sie mit|fragen sie|contactez|adressez-vous à|écrivez à|habla con|hable con|contacta a|contacte a|escribe a|pregunta a|neem contact op met|vraag het aan|fale com|entre em contato com|procure|schreiben sie (?:doch |bitte |gerne |einfach )?|hablar con|parlare con|parla con|scrivere a|scrivi a|contatta(?:re)?|pass(?:ing|ed)? (?:this|it|you|your (?:note|e-?mail|message|request))(?: on| along)? to|contacter|prendre contact avec|vous rapprocher de|look up)\s+(?i:(?:my|our|his|her|their|mon|ma|mein|meine|meinen|meinem|unsere[nm]?|mi|mijn|onze|minha|meu)\s+(?:former\s+|new\s+)?(?i:colleague|coworker|co-worker|friend|teammate|manager|boss|team lead|lead|director|head of \w+|kollegen|kollegin|kollege|collègue|colega|compañer[oa]|collega|chef|cheffe)\s*,?\s+)?` + titleWord + `|(?i:colleague|coworker|co-worker|friend|teammate|kollege|kollegin|collègue|colega|compañer[oa]|collega)[,]?\s+` + titleWord + `)(` + nameWord + `(?:` + nameMore + `){0,2})`)
 	nameBeforeEmailRe = regexp.MustCompile(`(` + nameWord + `(?:` + nameMore + `)?)\s*(?:\(|<|\[|at|:|-|–|,)?\s*(?:mailto:)?$`)
 	nameWouldBeRe     = regexp.MustCompile(`(` + nameWord + `(?:` + nameMore + `)?)\s+(?:\([^)]{0,60}\)\s+)?(?i:is (?:the|your) (?:person|guy|one|woman|man|expert) (?:you want|you need|to (?:talk|speak) to|to ask)|is (?:your|the) (?:best )?(?:bet|go-to)|is who you (?:want|need|should (?:talk|speak) to)|kennt sich (?:damit |da )?(?:viel |deutlich |sehr )?(?:besser |gut )aus|weiß (?:da |darüber )?(?:viel )?mehr|weet er (?:alles|veel|meer) van|en sait (?:beaucoup )?plus|sabe (?:mucho )?más|sabe (?:muito )?mais|ne sa (?:molto )?di più|kan (?:je|u) (?:verder|beter) helpen|kann (?:ihnen|dir) (?:sicher |bestimmt )?(?:besser |weiter)helfen|pourra (?:mieux )?vous aider|te puede ayudar|podrá ayudarte|pode te ajudar|potrà aiutarti|would be (?:a |the )?(?:much |far |way )?(?:better|great|good|right|best|perfect|ideal)|is (?:the|a|much|far) (?:better|right|best|ideal|perfect|more relevant) (?:person|contact|fit|match)|is (?:better|best) placed|knows (?:a lot|much|far) more|might be able to help|could help you|can help you|leads our|runs our|heads our|is our (?:expert|go-to))`)
 )

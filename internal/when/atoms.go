@@ -144,6 +144,28 @@ var bareHourIntro = map[string]bool{
 	"om": true, "rond": true, "às": true, "as": true, "ca": true, "circa": true, "ore": true,
 }
 
+// klockBefore reports the Scandinavian "kl." (klockan, klokken) before
+// token i: "kl. 15", "kl 14.30".
+func (p *scanner) klockBefore(i int) bool {
+	if p.word(i-1) == "kl" || p.word(i-1) == "klockan" || p.word(i-1) == "klokken" {
+		return true
+	}
+	return p.is(i-1, ".") && p.word(i-2) == "kl"
+}
+
+// weekdayNext reports "on Friday", "tomorrow" or "Friday" at i: "11.30
+// on Friday" is a time.
+func (p *scanner) weekdayNext(i int) bool {
+	if p.is(i, "on") {
+		i++
+	}
+	if _, ok := weekdays[p.word(i)]; ok && !weekdays[p.word(i)].abbr {
+		return true
+	}
+	_, ok := relDays[p.word(i)]
+	return ok && p.word(i) != "today"
+}
+
 // clockAt reads one time of day at token i.
 func (p *scanner) clockAt(i int, allowBare bool) (clock, int) {
 	w := p.word(i)
@@ -185,7 +207,7 @@ func (p *scanner) clockAt(i int, allowBare bool) (clock, int) {
 				} else if p.is(i+n, "uhr", "h", "uur", "u", "ore", "hrs", "hr") {
 					c.explicit = true
 					n++
-				} else if dotTimeIntro[p.word(i-1)] && !p.notClockAfter(i+n) {
+				} else if (dotTimeIntro[p.word(i-1)] || p.klockBefore(i) || p.weekdayNext(i+n)) && !p.notClockAfter(i+n) {
 					c.explicit = true
 				} else {
 					return clock{}, 0
@@ -233,7 +255,7 @@ func (p *scanner) clockAt(i int, allowBare bool) (clock, int) {
 		return p.clockEnd(c, n)
 	}
 	// a bare hour: "at 3", "3ish", "3 in the afternoon"
-	bare := allowBare || bareHourIntro[p.word(i-1)]
+	bare := allowBare || bareHourIntro[p.word(i-1)] || p.klockBefore(i)
 	if p.word(i-1) == "la" && p.word(i-2) != "a" {
 		bare = allowBare
 	}

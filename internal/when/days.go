@@ -346,6 +346,36 @@ func (p *scanner) nextWeekAfter(j int) int {
 	return 0
 }
 
+// timeAfter reports a time of day after the comma or "at" at i.
+func (p *scanner) timeAfter(i int) bool {
+	c, n := p.clockAt(i+1, true)
+	return n > 0 && (c.explicit || c.mer != "")
+}
+
+// bareDayAfterWeekday reports a plain day number after a weekday in the
+// languages that write it so ("el miércoles 2 a las 17h", "jeudi 3 à
+// 15h", "mercoledì 2 alle 10"): the weekday at i is not English and the
+// number, ending before next, is not the start of a time.
+func (p *scanner) bareDayAfterWeekday(i, next int) bool {
+	w := p.word(i)
+	if _, ok := weekdays[w]; !ok {
+		w = p.word(i + 1)
+		if _, ok := weekdays[w]; !ok {
+			return false
+		}
+	}
+	if isEnglishWeekday(w) {
+		return false
+	}
+	if p.is(next, ":", ".", "h", "uhr", "u", "uur", "-", "/", "–", "bis", "tot", "à", "a", "alle", "às", "om", "um", "kl") && p.glued(next) {
+		return false
+	}
+	if _, k := p.meridiemAt(next); k > 0 {
+		return false
+	}
+	return !p.is(next, "h", "uhr", "uur", "ore", "heures", "horas", "hrs")
+}
+
 func isEnglishWeekday(w string) bool {
 	switch w {
 	case "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat", "sun":
@@ -362,16 +392,17 @@ func (p *scanner) singleDayAt(i int) (day, int) {
 		if p.is(j, ",") {
 			j++
 		}
-		// Thursday 3 December, Thursday, December 3, Monday the 4th, Thu 3/12
+		// Thursday 3 December, Thursday, December 3, Monday the 4th, Thu 3/12,
+		// "segunda-feira, dia 30", "el lunes, día 30"
 		k := j
-		if p.is(k, "the", "den", "le", "el", "der") {
+		if p.is(k, "the", "den", "le", "el", "der", "dia", "día") {
 			k++
 		}
 		if d, m := p.absDateAt(k); m > 0 {
 			d.wd, d.hasWD = wd.wd, true
 			return d, k + m - i
 		}
-		if dd, m, ord := p.dayNum(k); m > 0 && (ord || k > j) {
+		if dd, m, ord := p.dayNum(k); m > 0 && (ord || k > j || p.bareDayAfterWeekday(i, k+m)) {
 			if !p.monthFollows(k + m) {
 				return day{kind: dOrdinal, d: dd, wd: wd.wd, hasWD: true}, k + m - i
 			}
@@ -395,7 +426,9 @@ func (p *scanner) singleDayAt(i int) (day, int) {
 			clean := !isNum && unitWords[p.word(nx)] == 0 && !p.is(nx, ":", "/", "%")
 			english := p.word(j+1) == "st" || p.word(j+1) == "nd" || p.word(j+1) == "rd" || p.word(j+1) == "th"
 			switch {
-			case ord && english && (art == "the" || p.is(i-1, "on", "by", "until", "till", "before", "after", "from", "since", "through")):
+			case ord && english && (art == "the" || p.is(i-1, "on", "by", "until", "till", "before", "after", "from", "since", "through")),
+				ord && english && art == "" && p.is(nx, ",", "at", "@") && p.timeAfter(nx):
+				// "30th, 3pm?", "4th at 10"
 				return day{kind: dOrdinal, d: d}, nx - i
 			case ord && art != "" && art != "the" && clean:
 				return day{kind: dOrdinal, d: d}, nx - i
@@ -629,12 +662,15 @@ var monthIntro = map[string]bool{
 	"hasta": true, "desde": true, "después": true, "antes": true, "de": true,
 	"tot": true, "na": true, "vanaf": true, "voor": true, "eind": true, "begin": true,
 	"em": true, "até": true, "após": true, "entro": true, "dopo": true, "a": true, "à": true, "partir": true, "di": true, "da": true, "fino": true,
+	// only before a month name that is no other word ("push it to
+	// February", "maybe March", "aim for January")
+	"to": true, "around": true, "maybe": true, "perhaps": true, "for": true,
 }
 
 // weakMonthIntro are short words of many uses ("de", "a", "di", "da"):
 // after them a month counts only when its name means nothing else ("non
 // prima di gennaio", but not the "mai" of "da mai").
-var weakMonthIntro = map[string]bool{"de": true, "a": true, "di": true, "da": true}
+var weakMonthIntro = map[string]bool{"de": true, "a": true, "di": true, "da": true, "to": true, "around": true, "maybe": true, "perhaps": true, "for": true}
 
 // monthAloneAt reads a month as a period: "March", "in March 2027",
 // "early March", "mid-March", "end of March", "the spring".

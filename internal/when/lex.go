@@ -32,6 +32,16 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || r == '_' || unicode.Is(unicode.Mn, r)
 }
 
+// possessiveDay reports a weekday or a relative day written with "'s"
+// after it ("Friday's", "tomorrow's").
+func possessiveDay(w string) bool {
+	if _, ok := weekdays[w]; ok {
+		return true
+	}
+	_, ok := relDays[w]
+	return ok
+}
+
 // lex splits s into tokens. "a.m." and "p.m." become one word ("am",
 // "pm"); apostrophes inside a word are kept ("aujourd'hui", "o'clock").
 func lex(s string) []tok {
@@ -76,6 +86,18 @@ func lex(s string) []tok {
 				break
 			}
 			word := strings.ToLower(strings.ReplaceAll(s[i:j], "’", "'"))
+			if base, ok := strings.CutSuffix(word, "'s"); ok && possessiveDay(base) {
+				// "Tuesday's good", "tomorrow's fine": the day, then "'s"
+				k := j - 2
+				if strings.HasSuffix(s[i:j], "’s") {
+					k = j - len("’s")
+				}
+				out = append(out, tok{s: base, start: i, end: k, kind: tWord, space: space, brk: brk},
+					tok{s: "'s", start: k, end: j, kind: tWord})
+				space, brk = false, false
+				i = j
+				continue
+			}
 			out = append(out, tok{s: word, start: i, end: j, kind: tWord, space: space, brk: brk})
 			space, brk = false, false
 			i = j

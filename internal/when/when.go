@@ -219,7 +219,7 @@ var connectors = map[string]bool{
 	"às": true, "às.": true, "alle": true, "ore": true, "en": true, "of_": true, "starting": true, "say": true, "any": true, "time": true, "anytime": true,
 	"den": true, "dem": true, "le_": true, "this": false, "ca": true, "circa": true, "approx": true, "approximately": true, "sometime": true,
 	"between": true, "zwischen": true, "entre": true, "tussen": true, "ideally": true, "preferably": true, "also": true, "too": true, "works": false,
-	"'s": true, "s": true, "beginning": true, "dès": true, "vanaf": true, "vom": true, "von": true, "du": true, "del": true, "van": true,
+	"'s": true, "s": true, "kl": true, "klockan": true, "klokken": true, "beginning": true, "dès": true, "vanaf": true, "vom": true, "von": true, "du": true, "del": true, "van": true,
 }
 
 // groups joins atoms separated only by connectors, within a sentence.
@@ -231,6 +231,9 @@ func (p *scanner) groups(atoms []atom) [][]atom {
 			prev := cur[len(cur)-1]
 			join := a.i-prev.j <= 4
 			for k := prev.j; join && k < a.i; k++ {
+				if p.ts[k].s == "." && k > prev.j && p.word(k-1) == "kl" && !p.ts[k].brk {
+					continue // "26 november kl. 15"
+				}
 				if !connectors[p.ts[k].s] || p.ts[k].brk {
 					join = false
 				}

@@ -383,3 +383,27 @@ func TestParseDateTime(t *testing.T) {
 		}
 	}
 }
+
+// Swedish and Polish dates, "kl." before an hour, and "dia 30" after a
+// weekday.
+func TestSwedishPolishAndDia(t *testing.T) {
+	loc := time.FixedZone("CET", 3600)
+	ref := time.Date(2026, 11, 19, 10, 0, 0, 0, loc)
+	for _, c := range []struct{ in, want string }{
+		{"Torsdag 26 november kl. 15 fungerar för mig.", "2026-11-26T15:00:00+01:00"},
+		{"Onsdag 2 december kl 14.30 passar bra.", "2026-12-02T14:30:00+01:00"},
+		{"Może środa 25 listopada o 10:00?", "2026-11-25T10:00:00+01:00"},
+		{"Pode ser na segunda-feira, dia 30, às 11h?", "2026-11-30T11:00:00+01:00"},
+		{"Friday’s at 10am then.", "2026-11-20T10:00:00+01:00"},
+	} {
+		var got []string
+		for _, e := range Find(c.in, Options{Ref: ref}) {
+			if e.HasDay && e.HasTime {
+				got = append(got, e.At.Format(time.RFC3339))
+			}
+		}
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("%q: got %v, want %s", c.in, got, c.want)
+		}
+	}
+}

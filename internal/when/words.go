@@ -14,18 +14,18 @@ var months = map[string]monthWord{}
 
 func init() {
 	full := map[time.Month][]string{
-		1:  {"january", "januar", "jänner", "janvier", "enero", "januari", "gennaio", "janeiro"},
-		2:  {"february", "februar", "février", "fevrier", "febrero", "februari", "febbraio", "fevereiro"},
-		3:  {"march", "märz", "maerz", "mars", "marzo", "maart", "março", "marco"},
-		4:  {"april", "avril", "abril", "aprile"},
-		5:  {"may", "mai", "mayo", "mei", "maggio", "maio"},
-		6:  {"june", "juni", "juin", "junio", "giugno", "junho"},
-		7:  {"july", "juli", "juillet", "julio", "luglio", "julho"},
-		8:  {"august", "août", "aout", "agosto", "augustus"},
-		9:  {"september", "septembre", "septiembre", "setiembre", "settembre", "setembro"},
-		10: {"october", "oktober", "octobre", "octubre", "ottobre", "outubro"},
-		11: {"november", "novembre", "noviembre", "novembro"},
-		12: {"december", "dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro"},
+		1:  {"january", "januar", "jänner", "janvier", "enero", "januari", "gennaio", "janeiro", "stycznia", "styczeń"},
+		2:  {"february", "februar", "février", "fevrier", "febrero", "februari", "febbraio", "fevereiro", "lutego", "luty"},
+		3:  {"march", "märz", "maerz", "mars", "marzo", "maart", "março", "marco", "marca", "marzec"},
+		4:  {"april", "avril", "abril", "aprile", "kwietnia", "kwiecień"},
+		5:  {"may", "mai", "mayo", "mei", "maggio", "maio", "maj", "maja"},
+		6:  {"june", "juni", "juin", "junio", "giugno", "junho", "czerwca", "czerwiec"},
+		7:  {"july", "juli", "juillet", "julio", "luglio", "julho", "lipca", "lipiec"},
+		8:  {"august", "août", "aout", "agosto", "augustus", "augusti", "sierpnia", "sierpień"},
+		9:  {"september", "septembre", "septiembre", "setiembre", "settembre", "setembro", "września", "wrzesień"},
+		10: {"october", "oktober", "octobre", "octubre", "ottobre", "outubro", "października", "październik"},
+		11: {"november", "novembre", "noviembre", "novembro", "listopada", "listopad"},
+		12: {"december", "dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "grudnia", "grudzień"},
 	}
 	short := map[time.Month][]string{
 		1:  {"jan", "janv", "ene", "gen"},
@@ -46,7 +46,7 @@ func init() {
 		}
 	}
 	// Words that are months only beside a number or after "in".
-	for _, w := range []string{"may", "mai", "mars", "marco", "march", "august", "juni", "juli"} {
+	for _, w := range []string{"may", "mai", "mars", "marco", "march", "august", "juni", "juli", "maj", "maja", "marca", "luty"} {
 		mw := months[w]
 		mw.alone = w == "march" || w == "august" || w == "juni" || w == "juli"
 		months[w] = mw
@@ -69,13 +69,13 @@ var weekdays = map[string]weekdayWord{}
 
 func init() {
 	full := map[time.Weekday][]string{
-		0: {"sunday", "sonntag", "dimanche", "domingo", "zondag", "domenica"},
-		1: {"monday", "montag", "lundi", "lunes", "maandag", "lunedì", "lunedi", "segunda"},
-		2: {"tuesday", "dienstag", "mardi", "martes", "dinsdag", "martedì", "martedi", "terça", "terca"},
-		3: {"wednesday", "mittwoch", "mercredi", "miércoles", "miercoles", "woensdag", "mercoledì", "mercoledi", "quarta"},
-		4: {"thursday", "donnerstag", "jeudi", "jueves", "donderdag", "giovedì", "giovedi", "quinta"},
-		5: {"friday", "freitag", "vendredi", "viernes", "vrijdag", "venerdì", "venerdi", "sexta"},
-		6: {"saturday", "samstag", "sonnabend", "samedi", "sábado", "sabado", "zaterdag", "sabato"},
+		0: {"sunday", "sonntag", "dimanche", "domingo", "zondag", "domenica", "söndag", "niedziela", "niedzielę"},
+		1: {"monday", "montag", "lundi", "lunes", "maandag", "lunedì", "lunedi", "segunda", "måndag", "poniedziałek"},
+		2: {"tuesday", "dienstag", "mardi", "martes", "dinsdag", "martedì", "martedi", "terça", "terca", "tisdag", "wtorek"},
+		3: {"wednesday", "mittwoch", "mercredi", "miércoles", "miercoles", "woensdag", "mercoledì", "mercoledi", "quarta", "onsdag", "środa", "środę"},
+		4: {"thursday", "donnerstag", "jeudi", "jueves", "donderdag", "giovedì", "giovedi", "quinta", "torsdag", "czwartek"},
+		5: {"friday", "freitag", "vendredi", "viernes", "vrijdag", "venerdì", "venerdi", "sexta", "fredag", "piątek"},
+		6: {"saturday", "samstag", "sonnabend", "samedi", "sábado", "sabado", "zaterdag", "sabato", "lördag", "sobota", "sobotę"},
 	}
 	abbr := map[time.Weekday][]string{
 		0: {"sun"},
