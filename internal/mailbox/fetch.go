@@ -120,6 +120,8 @@ var HeaderFields = []string{
 	// What classify.Prefilter reads besides: one-click unsubscribes and
 	// sender-verification (challenge) services.
 	"X-Apple-Unsubscribe", "X-Boxbe-Challenge", "X-Spamarrest-Noauth", "X-Challenge",
+	// An Outlook inbox rule's automatic answer carries only this.
+	"X-MS-Exchange-Inbox-Rules-Loop",
 }
 
 // Header is one message as seen by FetchHeadersSince.
