@@ -200,7 +200,7 @@ var declinePhrases = []phrase{
 	// Swedish
 	p(`\btacka nej\b|\bmåste (?:tyvärr )?avböja\b|\bnej,? tack\b|\b(?:har|hinner) (?:jag )?(?:tyvärr )?inte (?:tid|möjlighet)\b|\binte intresserad\b|\btyvärr kan jag inte\b`, false),
 	// Polish
-	p(`\bmuszę (?:niestety )?odmówić|\bodmawiam\b|\bnie mam (?:czasu|możliwości)\b|\bnie,? dziękuję\b|\bnie jestem zainteresowan[ya]\b|\bniestety nie (?:mogę|dam rady)`, false),
+	p(`\bmuszę (?:niestety )?odmówić|\bodmawiam\b|\bnie mam (?:czasu|możliwości)\b|\bnie,? dziękuję(?:\P{L}|$)|\bnie jestem zainteresowan[ya]\b|\bniestety nie (?:mogę|dam rady)`, false),
 }
 
 // declineNoDayPhrases refuse only in a sentence that names no day or

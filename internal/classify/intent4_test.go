@@ -54,6 +54,7 @@ func TestIntentPatterns4(t *testing.T) {
 		{"Nej tack, det passar inte.", IntentDecline, "", nil},
 		{"Jag har tyvärr inte tid just nu.", IntentDecline, "", nil},
 		{"Przepraszam, nie mam czasu.", IntentDecline, "", nil},
+		{"Nie, dziękuję.", IntentDecline, "", nil},
 		{"Please don't reach out again.", IntentOptOut, "", nil},
 		{"Ta bort mig från listan.", IntentOptOut, "", nil},
 		{"Proszę usunąć mnie z listy.", IntentOptOut, "", nil},
