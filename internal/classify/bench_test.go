@@ -447,12 +447,19 @@ func checkReplies(t *testing.T, dir, name string) *tally {
 	return tl
 }
 
-func TestReplies(t *testing.T) {
-	tl := checkReplies(t, filepath.Join("testdata", "replies"), "replies")
+// replySet checks the labelled replies of testdata/dir and prints their
+// table (with -v).
+func replySet(t *testing.T, dir, name string) {
+	t.Helper()
+	tl := checkReplies(t, filepath.Join("testdata", dir), name)
 	t.Log(tl.table())
 	if testing.Verbose() {
 		fmt.Print(tl.table())
 	}
+}
+
+func TestReplies(t *testing.T) {
+	replySet(t, "replies", "replies")
 }
 
 // TestRepliesHeldOut runs the first set of replies written apart from
@@ -460,9 +467,5 @@ func TestReplies(t *testing.T) {
 // for it (the figures are in the project's notes); since then every file
 // must give its labelled result, so a change that breaks one fails.
 func TestRepliesHeldOut(t *testing.T) {
-	tl := checkReplies(t, filepath.Join("testdata", "replies_heldout"), "held-out replies")
-	t.Log(tl.table())
-	if testing.Verbose() {
-		fmt.Print(tl.table())
-	}
+	replySet(t, "replies_heldout", "held-out replies")
 }

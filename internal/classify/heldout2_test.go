@@ -1,10 +1,6 @@
 package classify
 
-import (
-	"fmt"
-	"path/filepath"
-	"testing"
-)
+import "testing"
 
 // TestRepliesHeldOut2 runs a second set of replies written apart from the
 // rules (testdata/replies_heldout2): top and bottom posting, Outlook and
@@ -13,22 +9,14 @@ import (
 // disclaimers and list footers, mixed intents. Like TestRepliesHeldOut,
 // every file must give its labelled result.
 func TestRepliesHeldOut2(t *testing.T) {
-	tl := checkReplies(t, filepath.Join("testdata", "replies_heldout2"), "held-out replies 2")
-	t.Log(tl.table())
-	if testing.Verbose() {
-		fmt.Print(tl.table())
-	}
+	replySet(t, "replies_heldout2", "held-out replies 2")
 }
 
 // TestRepliesHeldOut3 runs a third set (testdata/replies_heldout3),
 // written after the rules for the second one were settled, to measure
 // again how they carry over; every file must give its labelled result.
 func TestRepliesHeldOut3(t *testing.T) {
-	tl := checkReplies(t, filepath.Join("testdata", "replies_heldout3"), "held-out replies 3")
-	t.Log(tl.table())
-	if testing.Verbose() {
-		fmt.Print(tl.table())
-	}
+	replySet(t, "replies_heldout3", "held-out replies 3")
 }
 
 // TestRepliesHeldOut4 runs a fourth set (testdata/replies_heldout4),
@@ -38,9 +26,5 @@ func TestRepliesHeldOut3(t *testing.T) {
 // eleven languages' worth of phrasing, HTML only and quoted-printable.
 // Every file must give its labelled result, or say "known miss".
 func TestRepliesHeldOut4(t *testing.T) {
-	tl := checkReplies(t, filepath.Join("testdata", "replies_heldout4"), "held-out replies 4")
-	t.Log(tl.table())
-	if testing.Verbose() {
-		fmt.Print(tl.table())
-	}
+	replySet(t, "replies_heldout4", "held-out replies 4")
 }

@@ -9,12 +9,7 @@ import (
 // written afresh (not copied from a fixture) so the pattern, not a file, is
 // what is checked. now is Monday 23 November 2026 (testCtx).
 func TestIntentPatterns(t *testing.T) {
-	for _, tc := range []struct {
-		text     string
-		intent   Intent
-		snooze   string
-		proposed []string
-	}{
+	checkIntentCases(t, []intentCase{
 		// "prima": Dutch "fine", Italian "before" / "the first"
 		{"Prima di fissare qualcosa: di cosa vorresti parlare esattamente?", IntentQuestion, "", nil},
 		{"Prima, dat is goed. Bel me maar.", IntentYes, "", nil},
@@ -85,33 +80,11 @@ func TestIntentPatterns(t *testing.T) {
 		{"Ask me again in the spring.", IntentSnooze, "2027-03-01", nil},
 		{"Vielleicht im Frühjahr? Gerade ist viel los.", IntentSnooze, "2027-03-01", nil},
 		{"Reviens vers moi en février.", IntentSnooze, "2027-02-01", nil},
-	} {
-		r := human(t, tc.text)
-		if r.Intent != tc.intent {
-			t.Errorf("%q: intent %q, want %q (%v)", tc.text, r.Intent, tc.intent, r.Reasons)
-		}
-		got := ""
-		if !r.SnoozeUntil.IsZero() {
-			got = r.SnoozeUntil.Format("2006-01-02")
-		}
-		if got != tc.snooze {
-			t.Errorf("%q: snooze %q, want %q", tc.text, got, tc.snooze)
-		}
-		var ps []string
-		for _, p := range r.ProposedTimes {
-			ps = append(ps, p.Format("2006-01-02 15:04"))
-		}
-		if !reflect.DeepEqual(ps, tc.proposed) {
-			t.Errorf("%q: proposed %q, want %q", tc.text, ps, tc.proposed)
-		}
-	}
+	})
 }
 
 func TestReferralPatterns(t *testing.T) {
-	for _, tc := range []struct {
-		text string
-		want []Referral
-	}{
+	checkReferralCases(t, []referralCase{
 		{"Ich bin nicht der richtige Ansprechpartner. Schreiben Sie doch an Tim Berg (tim.berg@x.example).", []Referral{{"Tim Berg", "tim.berg@x.example"}}},
 		{"No soy la persona adecuada; te recomiendo a Ana Gil (ana.gil@x.example).", []Referral{{"Ana Gil", "ana.gil@x.example"}}},
 		{"Ti consiglio di contattare Paolo Neri: paolo.neri@x.example", []Referral{{"Paolo Neri", "paolo.neri@x.example"}}},
@@ -122,12 +95,7 @@ func TestReferralPatterns(t *testing.T) {
 		{"Rita Gomez is the person you want to talk to.", []Referral{{"Rita Gomez", ""}}},
 		{"I'd suggest talking to Marco Diaz in our data team.", []Referral{{"Marco Diaz", ""}}},
 		{"Je vous conseille de contacter Jean Roux (jean.roux@x.example).", []Referral{{"Jean Roux", "jean.roux@x.example"}}},
-	} {
-		r := human(t, tc.text)
-		if !reflect.DeepEqual(r.Referrals, tc.want) || r.Intent != IntentReferral {
-			t.Errorf("%q: intent %q, referrals %+v, want %+v (%v)", tc.text, r.Intent, r.Referrals, tc.want, r.Reasons)
-		}
-	}
+	})
 }
 
 // TestPersonalAwayPatterns: away notes a person wrote, without "I'm
@@ -150,6 +118,56 @@ func TestPersonalAwayPatterns(t *testing.T) {
 		}
 		if r.Kind != KindAutoReply || got != tc.ret {
 			t.Errorf("%q: kind %q return %q, want auto_reply %q (%v)", tc.text, r.Kind.JSONKind(), got, tc.ret, r.Reasons)
+		}
+	}
+}
+
+// intentCase is a short reply and what it should be read as: its
+// intent, the snooze date (YYYY-MM-DD) and the proposed times
+// ("YYYY-MM-DD HH:MM" in the test context's zone).
+type intentCase struct {
+	text     string
+	intent   Intent
+	snooze   string
+	proposed []string
+}
+
+func checkIntentCases(t *testing.T, cases []intentCase) {
+	t.Helper()
+	for _, tc := range cases {
+		r := human(t, tc.text)
+		if r.Intent != tc.intent {
+			t.Errorf("%q: intent %q, want %q (%v)", tc.text, r.Intent, tc.intent, r.Reasons)
+		}
+		got := ""
+		if !r.SnoozeUntil.IsZero() {
+			got = r.SnoozeUntil.Format("2006-01-02")
+		}
+		if got != tc.snooze {
+			t.Errorf("%q: snooze %q, want %q", tc.text, got, tc.snooze)
+		}
+		var ps []string
+		for _, p := range r.ProposedTimes {
+			ps = append(ps, p.Format("2006-01-02 15:04"))
+		}
+		if !reflect.DeepEqual(ps, tc.proposed) {
+			t.Errorf("%q: proposed %q, want %q", tc.text, ps, tc.proposed)
+		}
+	}
+}
+
+// referralCase is a short reply and the people it refers the owner to.
+type referralCase struct {
+	text string
+	want []Referral
+}
+
+func checkReferralCases(t *testing.T, cases []referralCase) {
+	t.Helper()
+	for _, tc := range cases {
+		r := human(t, tc.text)
+		if !reflect.DeepEqual(r.Referrals, tc.want) || r.Intent != IntentReferral {
+			t.Errorf("%q: intent %q, referrals %+v, want %+v (%v)", tc.text, r.Intent, r.Referrals, tc.want, r.Reasons)
 		}
 	}
 }
